@@ -1,0 +1,87 @@
+# mimic: top-level, non-recursive Makefile.  Each folder contributes a
+# fragment (*.mk) that adds its sources; objects go out of tree under
+# $(BUILD), with -MMD dependency files beside them.
+#
+#   make                 build/libmimic.a and the programs
+#   make check           every test suite; ends with "N passed, N failed"
+#   make SAN=1 check     the same under AddressSanitizer + UBSan (build/san)
+#   make COVERAGE=1 coverage   lcov HTML report in build/coverage/
+#   make bench           benchmarks (never part of check)
+#   make deps            install the Debian packages the project needs
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+CC := gcc
+PYTHON := python3
+BUILD := build
+
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Isrc -MMD -MP \
+          -fno-strict-aliasing -D_GNU_SOURCE -pthread
+LDFLAGS := -pthread
+LDLIBS :=
+
+ifeq ($(SAN),1)
+BUILD := build/san
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+          -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(COVERAGE),1)
+BUILD := build/cov
+CFLAGS := $(filter-out -O2,$(CFLAGS)) -O0 --coverage
+LDFLAGS += --coverage
+endif
+
+LIB := $(BUILD)/libmimic.a
+LIB_SRCS :=
+PROGRAMS :=
+UNIT_TESTS :=
+CHECK_SUITES :=
+
+include src/util/util.mk
+include src/jit/jit.mk
+include src/exec/exec.mk
+include src/mem/mem.mk
+include src/targets/toy/toy.mk
+include tests/unit/unit.mk
+include bench/bench.mk
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+all: $(LIB) $(PROGRAMS)
+
+check: all $(UNIT_TESTS)
+	@$(PYTHON) tests/run-suites.py $(CHECK_SUITES)
+
+coverage:
+	@test "$(COVERAGE)" = 1 || { echo "usage: make COVERAGE=1 coverage"; exit 1; }
+	find $(BUILD) -name '*.gcda' -delete
+	-$(MAKE) COVERAGE=1 check
+	lcov --quiet --capture --directory $(BUILD) --output-file $(BUILD)/coverage.info
+	lcov --quiet --extract $(BUILD)/coverage.info '*/src/*' --output-file $(BUILD)/coverage.info
+	genhtml --quiet $(BUILD)/coverage.info --output-directory build/coverage
+	@echo "coverage report: build/coverage/index.html"
+
+DEB_PACKAGES := build-essential libcmocka-dev libfdt-dev zlib1g-dev libcapstone-dev \
+                lcov gcc-multilib clang python3 gdb qemu-user valgrind
+
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES)
+
+clean:
+	rm -rf build
+
+.PHONY: all check coverage deps clean bench run
+
+-include $(LIB_OBJS:.o=.d)

@@ -1,0 +1,2 @@
+# Benchmarks: never part of make check.
+bench: all

@@ -1,0 +1,136 @@
+/*
+ * The execution engine: translation cache, block lookup and chaining,
+ * invalidation of code that is written, and the cpu loop.
+ */
+#ifndef MIMIC_EXEC_EXEC_H
+#define MIMIC_EXEC_EXEC_H
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exec/cpu.h"
+#include "exec/target.h"
+#include "exec/tb.h"
+#include "jit/backend.h"
+#include "jit/codebuf.h"
+#include "jit/ir.h"
+
+#define TB_JC_BITS 12
+#define TB_JC_SIZE (1u << TB_JC_BITS)
+
+/* Reads guest code for the translator; false when addr is not fetchable. */
+typedef bool (*CodeReadFn)(CPUState *cpu, uint64_t addr, void *buf, unsigned len);
+
+typedef struct ExecConfig {
+    size_t tb_size;              /* code buffer bytes (-tb-size MB); 0 = default */
+    const JitBackend *backend;   /* NULL = x86-64 */
+    bool chain_cross_page;       /* user mode: chain between pages too */
+    bool optimize;               /* run opt_fold (liveness always runs) */
+    uint32_t default_cflags;     /* e.g. CF_COUNT 1 for -one-insn-per-tb */
+    CodeReadFn code_read;        /* NULL = read at guest_base + addr */
+    /* Called with the lock held when a page first holds translated code
+     * (user mode write-protects it to catch self-modifying code). */
+    void (*page_code_added)(void *opaque, uint64_t page_addr);
+    void *opaque;
+} ExecConfig;
+
+typedef struct ExecStats {
+    uint64_t tbs_translated;
+    uint64_t insns_translated;
+    uint64_t ir_ops;             /* after optimization */
+    uint64_t flushes;
+    uint64_t invalidated;
+    uint64_t chained;
+} ExecStats;
+
+typedef struct PageEntry PageEntry;
+
+/* Translation state shared by all vCPUs of one guest. */
+typedef struct ExecContext {
+    const TargetInfo *target;
+    const JitBackend *backend;
+    ExecConfig cfg;
+    CodeBuf cb;
+    /* Held for translation, lookup in the hash table, chaining,
+     * invalidation and flush; the jump caches are read without it. */
+    pthread_mutex_t lock;
+    /* Blocks in the order their code was allocated (host address order). */
+    TranslationBlock *tbs;
+    uint32_t nb_tbs, max_tbs;
+    TranslationBlock **buckets;
+    uint32_t nb_buckets;
+    /* Guest physical page -> blocks with code on it. */
+    PageEntry *pages;
+    uint32_t nb_pages, pages_cap;
+    IRFunc ir;
+    uint32_t *insn_end;
+    void *disas;                 /* target's DisasContext, sized by the target */
+    CPUState *cpus[64];
+    int nb_cpus;
+    ExecStats stats;
+} ExecContext;
+
+/* The cpu loop's state for one vCPU. */
+typedef struct CPUExec {
+    sigjmp_buf jmp;              /* where cpu_loop_exit returns */
+    ExecContext *ctx;
+    TranslationBlock *jc[TB_JC_SIZE];
+    uint64_t icount_base;        /* instructions completed before this chunk */
+    uint16_t chunk;              /* budget.u16.low at the start of the chunk */
+    uint64_t icount_limit;       /* stop exactly here; UINT64_MAX = never */
+    volatile int exit_request;
+    /* Interpreter position, for state recovery while it runs. */
+    TranslationBlock *interp_tb;
+    uint32_t interp_pos;
+    uint64_t fetch_fault_addr;   /* with EXCP_FETCH */
+    bool in_exec;
+} CPUExec;
+
+int exec_init(ExecContext *ctx, const TargetInfo *target, const ExecConfig *cfg);
+void exec_destroy(ExecContext *ctx);
+
+/* Attaches cpu (whose target fields the caller set) to ctx. */
+int cpu_exec_init(CPUState *cpu, ExecContext *ctx);
+void cpu_exec_destroy(CPUState *cpu);
+
+/* Runs guest code until something needs the caller: returns the
+ * exception_index (a target exception >= 0, or EXCP_*). */
+int cpu_exec(CPUState *cpu);
+
+/* Asks cpu to leave generated code at the next block entry; safe from
+ * another thread and from a signal handler. */
+void cpu_exit(CPUState *cpu);
+
+/* Guest instructions completed by cpu so far. */
+uint64_t cpu_icount(const CPUState *cpu);
+/* cpu_exec returns EXCP_BUDGET when the count reaches limit exactly. */
+void cpu_set_icount_limit(CPUState *cpu, uint64_t limit);
+
+/* Recovers guest pc (and target words) and the instruction count of the
+ * instruction that contains host_pc.  host_pc is an address inside the
+ * faulting host instruction (use HELPER_RETADDR() in helpers).  Returns
+ * false if host_pc is not inside a block. */
+bool cpu_restore_state(CPUState *cpu, uintptr_t host_pc);
+
+/* Leaves generated code for cpu_exec, which returns cpu->exception_index. */
+_Noreturn void cpu_loop_exit(CPUState *cpu);
+/* Restores the state of the instruction at host_pc (0: none needed),
+ * sets exception_index and leaves. */
+_Noreturn void cpu_raise(CPUState *cpu, int excp, uintptr_t host_pc);
+
+/* Inside a helper: an address within the call instruction that called it. */
+#define HELPER_RETADDR() ((uintptr_t)__builtin_return_address(0) - 1)
+
+TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint32_t flags, uint32_t cflags);
+/* Translates and publishes a block; NULL on a fetch fault at pc. */
+TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags, uint32_t cflags);
+/* Removes every block with code in [start, end) (physical addresses). */
+void tb_invalidate_phys_range(ExecContext *ctx, uint64_t start, uint64_t end);
+bool tb_page_has_code(ExecContext *ctx, uint64_t page_addr);
+/* Drops every block and all generated code. */
+void tb_flush(ExecContext *ctx);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * The translation cache's memory: generated code and per-block data.
+ *
+ * W^X: the code lives in one memfd mapped twice, once read+execute (where
+ * it runs) and once read+write (where it is written and patched), so no
+ * page is ever writable and executable through the same mapping.  Block
+ * metadata (pc maps, interpreter programs) lives in a separate ordinary
+ * arena.  Both are bump-allocated and reset together by a flush.
+ */
+#ifndef MIMIC_JIT_CODEBUF_H
+#define MIMIC_JIT_CODEBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct CodeBuf {
+    uint8_t *rx;          /* executable view */
+    uint8_t *rw;          /* writable view of the same pages */
+    size_t size;
+    size_t used;          /* bytes of code in use, from rx */
+    size_t reserved;      /* shared stubs at the start, kept by a flush */
+    uint8_t *data;        /* metadata arena */
+    size_t data_size;
+    size_t data_used;
+    void *backend_state;  /* the backend's stub addresses etc. */
+} CodeBuf;
+
+/* Maps a buffer of code_size bytes (rounded to pages) and a metadata
+ * arena of data_size bytes.  Returns 0 or a negative errno. */
+int codebuf_init(CodeBuf *cb, size_t code_size, size_t data_size);
+void codebuf_destroy(CodeBuf *cb);
+/* Forgets every block; the reserved prefix stays. */
+void codebuf_reset(CodeBuf *cb);
+
+/* The writable alias of an address in the executable view. */
+static inline uint8_t *codebuf_rw_addr(const CodeBuf *cb, const void *rx_addr)
+{
+    return cb->rw + ((const uint8_t *)rx_addr - cb->rx);
+}
+static inline bool codebuf_contains(const CodeBuf *cb, uintptr_t pc)
+{
+    return pc >= (uintptr_t)cb->rx && pc < (uintptr_t)cb->rx + cb->used;
+}
+static inline size_t codebuf_avail(const CodeBuf *cb)
+{
+    return cb->size - cb->used;
+}
+/* Claims len bytes of code at the current position (rx address), after
+ * aligning it; NULL when the buffer is full. */
+void *codebuf_claim(CodeBuf *cb, size_t len, size_t align);
+/* Metadata allocation; NULL when the arena is full. */
+void *codebuf_data_alloc(CodeBuf *cb, size_t len, size_t align);
+
+#endif

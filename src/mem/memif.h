@@ -1,0 +1,98 @@
+/*
+ * The guest memory interface that guest_ld/guest_st go through.
+ *
+ * User mode maps the guest's address space inside one host reservation:
+ * guest address A lives at host address cpu->guest_base + A, so the
+ * x86-64 backend inlines an access as one host instruction based on a
+ * reserved register, and a fault on it is a host SIGSEGV that the
+ * user-mode layer turns into a guest signal at the exact instruction.
+ * The interpreter and helpers use the functions below, with the same
+ * semantics.  (System mode adds a soft TLB behind the same ops.)
+ */
+#ifndef MIMIC_MEM_MEMIF_H
+#define MIMIC_MEM_MEMIF_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "exec/cpu.h"
+#include "jit/ir.h"
+
+static inline void *mem_host_addr(const CPUState *cpu, uint64_t addr)
+{
+    return cpu->guest_base + addr;
+}
+
+/* Loads size (memop) bytes at addr, byte-swapped for IR_MO_BE, extended
+ * to 64 bits (sign-extended for IR_MO_SIGN). */
+static inline uint64_t mem_ld(const CPUState *cpu, uint64_t addr, unsigned memop)
+{
+    const void *p = mem_host_addr(cpu, addr);
+    uint64_t v;
+    switch (memop & IR_MO_SIZE) {
+    case IR_MO_8: {
+        uint8_t x;
+        memcpy(&x, p, 1);
+        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int8_t)x : x;
+        break;
+    }
+    case IR_MO_16: {
+        uint16_t x;
+        memcpy(&x, p, 2);
+        if (memop & IR_MO_BE)
+            x = __builtin_bswap16(x);
+        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int16_t)x : x;
+        break;
+    }
+    case IR_MO_32: {
+        uint32_t x;
+        memcpy(&x, p, 4);
+        if (memop & IR_MO_BE)
+            x = __builtin_bswap32(x);
+        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int32_t)x : x;
+        break;
+    }
+    default: {
+        uint64_t x;
+        memcpy(&x, p, 8);
+        v = (memop & IR_MO_BE) ? __builtin_bswap64(x) : x;
+        break;
+    }
+    }
+    return v;
+}
+
+static inline void mem_st(const CPUState *cpu, uint64_t addr, uint64_t val, unsigned memop)
+{
+    void *p = mem_host_addr(cpu, addr);
+    switch (memop & IR_MO_SIZE) {
+    case IR_MO_8: {
+        uint8_t x = (uint8_t)val;
+        memcpy(p, &x, 1);
+        break;
+    }
+    case IR_MO_16: {
+        uint16_t x = (uint16_t)val;
+        if (memop & IR_MO_BE)
+            x = __builtin_bswap16(x);
+        memcpy(p, &x, 2);
+        break;
+    }
+    case IR_MO_32: {
+        uint32_t x = (uint32_t)val;
+        if (memop & IR_MO_BE)
+            x = __builtin_bswap32(x);
+        memcpy(p, &x, 4);
+        break;
+    }
+    default: {
+        uint64_t x = val;
+        if (memop & IR_MO_BE)
+            x = __builtin_bswap64(x);
+        memcpy(p, &x, 8);
+        break;
+    }
+    }
+}
+
+#endif

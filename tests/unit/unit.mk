@@ -1,0 +1,12 @@
+# cmocka unit tests: every tests/unit/test-*.c is one test program; other
+# .c files here are support code linked into all of them.
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_SUPPORT := $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+UNIT_SUPPORT_OBJS := $(UNIT_SUPPORT:%.c=$(BUILD)/%.o)
+UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_SUPPORT_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_SUPPORT_OBJS) $(LIB) -lcmocka $(LDLIBS)
+
+CHECK_SUITES += $(UNIT_TESTS)
+-include $(UNIT_SRCS:%.c=$(BUILD)/%.d) $(UNIT_SUPPORT:%.c=$(BUILD)/%.d)
