@@ -20,7 +20,7 @@ BUILD := build
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Isrc -MMD -MP \
           -fno-strict-aliasing -D_GNU_SOURCE -pthread
 LDFLAGS := -pthread
-LDLIBS :=
+LDLIBS := -lcapstone
 
 ifeq ($(SAN),1)
 BUILD := build/san
@@ -47,6 +47,7 @@ include src/mem/mem.mk
 include src/targets/toy/toy.mk
 include tests/unit/unit.mk
 include bench/bench.mk
+include fuzz/fuzz.mk
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 
@@ -65,6 +66,7 @@ check: all $(UNIT_TESTS)
 
 coverage:
 	@test "$(COVERAGE)" = 1 || { echo "usage: make COVERAGE=1 coverage"; exit 1; }
+	@mkdir -p $(BUILD)
 	find $(BUILD) -name '*.gcda' -delete
 	-$(MAKE) COVERAGE=1 check
 	lcov --quiet --capture --directory $(BUILD) --output-file $(BUILD)/coverage.info
@@ -72,12 +74,14 @@ coverage:
 	genhtml --quiet $(BUILD)/coverage.info --output-directory build/coverage
 	@echo "coverage report: build/coverage/index.html"
 
+# Debian packages the project needs; ci/install-deps.sh also enables the
+# i386 architecture and adds busybox-static:i386 for the i386 guest tests.
 DEB_PACKAGES := build-essential libcmocka-dev libfdt-dev zlib1g-dev libcapstone-dev \
-                lcov gcc-multilib clang python3 gdb qemu-user valgrind
+                lcov gcc-multilib clang libclang-rt-dev python3 gdb valgrind \
+                qemu-user hyperfine
 
 deps:
-	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PACKAGES)
+	@bash ci/install-deps.sh $(DEB_PACKAGES)
 
 clean:
 	rm -rf build

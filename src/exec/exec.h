@@ -71,6 +71,11 @@ typedef struct ExecContext {
     CPUState *cpus[64];
     int nb_cpus;
     ExecStats stats;
+    /* A flush waits until no other vCPU is inside cpu_exec unparked
+     * (exec/cpu-exclusive.c); all three are under `lock`. */
+    pthread_cond_t exclusive_cond;
+    int nb_running;
+    bool flush_pending;
 } ExecContext;
 
 /* The cpu loop's state for one vCPU. */
@@ -114,6 +119,18 @@ void cpu_set_icount_limit(CPUState *cpu, uint64_t limit);
  * faulting host instruction (use HELPER_RETADDR() in helpers).  Returns
  * false if host_pc is not inside a block. */
 bool cpu_restore_state(CPUState *cpu, uintptr_t host_pc);
+
+/* The block whose code contains host_pc (generated code, or the block the
+ * interpreter is running) and, if pos is not NULL, the position in it in
+ * backend units; NULL when host_pc is not inside a block. */
+TranslationBlock *tb_find_by_host_pc(CPUState *cpu, uintptr_t host_pc, int64_t *pos);
+
+/* Leaves generated code after the instruction that contains host_pc: it
+ * counts as completed, the rest of its block as not run.  The caller has
+ * already put the state after that instruction (next pc) in the CPU
+ * state; cpu_exec goes on with the next block.  For helpers that change
+ * the code of the block running them. */
+_Noreturn void cpu_loop_exit_after(CPUState *cpu, uintptr_t host_pc);
 
 /* Leaves generated code for cpu_exec, which returns cpu->exception_index. */
 _Noreturn void cpu_loop_exit(CPUState *cpu);

@@ -5,6 +5,7 @@
 #ifndef MIMIC_EXEC_TARGET_H
 #define MIMIC_EXEC_TARGET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "exec/cpu.h"
@@ -19,6 +20,7 @@ typedef struct TargetInfo {
     const IRGlobalDef *globals;       /* globals, temp i + 1 = globals[i] */
     unsigned nb_globals;
     const struct TranslatorOps *translator;
+    size_t disas_size;                /* bytes of the target's DisasContext */
     /* The key of the block to run next: pc and the cpu-state flags that
      * change how code is translated. */
     void (*get_tb_state)(CPUState *cpu, uint64_t *pc, uint32_t *flags);

@@ -8,5 +8,9 @@ UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_SUPPORT_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_SUPPORT_OBJS) $(LIB) -lcmocka $(LDLIBS)
 
+# Keep the objects: make would otherwise delete them as intermediates
+# after the run, printing after the runner's closing tally.
+.SECONDARY: $(UNIT_TESTS:=.o) $(UNIT_SUPPORT_OBJS)
+
 CHECK_SUITES += $(UNIT_TESTS)
 -include $(UNIT_SRCS:%.c=$(BUILD)/%.d) $(UNIT_SUPPORT:%.c=$(BUILD)/%.d)
