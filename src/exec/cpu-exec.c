@@ -29,6 +29,7 @@
  * while guest code or a helper runs, so no jump ever leaves it locked.
  */
 #include "exec/exec-internal.h"
+#include "util/log.h"
 
 static uint16_t budget_low(const CPUState *cpu)
 {
@@ -94,6 +95,21 @@ static bool take_exit_request(CPUState *cpu)
     return true;
 }
 
+/* -d exec and -d cpu: a block entered from the loop (chained entries
+ * bypass the loop: -d nochain shows every block). */
+static void log_block_entry(CPUState *cpu, const TranslationBlock *tb)
+{
+    log_lock();
+    FILE *out = log_file();
+    if (log_enabled(LOG_CPU) && cpu->target->dump_state)
+        cpu->target->dump_state(out, cpu);
+    if (log_enabled(LOG_EXEC))
+        fprintf(out, "Trace %d: %p [%08x/%016llx/%08x] icount %llu\n", cpu->cpu_index,
+                tb->host_code, tb->flags, (unsigned long long)tb->pc, tb->cflags,
+                (unsigned long long)cpu_icount(cpu));
+    log_unlock();
+}
+
 /*
  * The loop proper, between two exceptions.  Returns the exception index
  * for the ways out that do not go through cpu_loop_exit.
@@ -141,6 +157,8 @@ static int cpu_exec_loop(CPUState *cpu)
             tb_try_chain(ctx, last, last_slot, tb);
         last = NULL;
 
+        if (log_enabled(LOG_EXEC | LOG_CPU))
+            log_block_entry(cpu, tb);
         uintptr_t ret = ctx->backend->run(cpu, tb);
         TranslationBlock *exit_tb = (TranslationBlock *)(ret & ~(uintptr_t)TB_EXIT_MASK);
         int why = (int)(ret & TB_EXIT_MASK);

@@ -7,6 +7,7 @@
 
 #include "exec/exec-internal.h"
 #include "jit/translator.h"
+#include "util/log.h"
 
 #define EXEC_DEFAULT_TB_SIZE ((size_t)32 << 20)
 /* Host code bytes per block on average, to size the block pool: blocks
@@ -19,6 +20,8 @@ uint32_t exec_base_cflags(const ExecContext *ctx)
     uint32_t cflags = ctx->cfg.default_cflags & (CF_COUNT_MASK | CF_NO_CHAIN);
     if (ctx->backend == &jit_backend_interp)
         cflags |= CF_INTERP;
+    if (log_enabled(LOG_NOCHAIN))
+        cflags |= CF_NO_CHAIN;
     return cflags;
 }
 

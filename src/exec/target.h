@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "exec/cpu.h"
 #include "jit/ir.h"
@@ -27,6 +28,10 @@ typedef struct TargetInfo {
     /* Puts back the pc and target words that insn_start recorded for the
      * instruction that raised inside a block. */
     void (*restore_state)(CPUState *cpu, const uint64_t data[IR_INSN_START_WORDS]);
+    /* Optional, for the logs: guest code as text (-d in_asm; without it
+     * the bytes are dumped) and the CPU state (-d cpu). */
+    void (*disas_log)(FILE *out, const uint8_t *code, size_t size, uint64_t pc);
+    void (*dump_state)(FILE *out, CPUState *cpu);
 } TargetInfo;
 
 #endif

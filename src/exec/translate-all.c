@@ -27,6 +27,7 @@
 #include "jit/opt.h"
 #include "jit/translator.h"
 #include "util/error.h"
+#include "util/log.h"
 
 static bool default_code_read(CPUState *cpu, uint64_t addr, void *buf, unsigned len)
 {
@@ -49,6 +50,62 @@ static TranslationBlock *tb_alloc_locked(ExecContext *ctx, uint64_t pc, uint32_t
     tb->jmp_patch_off[0] = tb->jmp_patch_off[1] = ~(uint32_t)0;
     tb->jmp_reset_off[0] = tb->jmp_reset_off[1] = ~(uint32_t)0;
     return tb;
+}
+
+/* -d in_asm and -d op: the guest code of a block and the IR the front end
+ * made of it.  The code is read again through code_read, which succeeded
+ * for these bytes a moment ago. */
+static void log_block_input(ExecContext *ctx, CPUState *cpu, const TranslationBlock *tb,
+                            const IRFunc *f)
+{
+    CodeReadFn code_read = ctx->cfg.code_read ? ctx->cfg.code_read : default_code_read;
+    const TargetInfo *target = ctx->target;
+
+    log_lock();
+    FILE *out = log_file();
+    if (log_enabled(LOG_IN_ASM)) {
+        uint8_t *code = malloc(tb->size ? tb->size : 1);
+        fprintf(out, "IN: pc 0x%llx, %u instructions, %u bytes\n",
+                (unsigned long long)tb->pc, tb->icount, tb->size);
+        if (code && code_read(cpu, tb->pc, code, tb->size)) {
+            if (target->disas_log) {
+                target->disas_log(out, code, tb->size, tb->pc);
+            } else {
+                for (uint32_t i = 0; i < tb->size; i++)
+                    fprintf(out, "%s%02x", i % 16 ? " " : i ? "\n  " : "  ", code[i]);
+                fputc('\n', out);
+            }
+        }
+        free(code);
+        fputc('\n', out);
+    }
+    if (log_enabled(LOG_OP)) {
+        fprintf(out, "OP: pc 0x%llx\n", (unsigned long long)tb->pc);
+        ir_dump(f, out);
+        fputc('\n', out);
+    }
+    log_unlock();
+}
+
+/* -d op_opt and -d out_asm: what the optimizer and the backend made. */
+static void log_block_output(ExecContext *ctx, const TranslationBlock *tb, const IRFunc *f)
+{
+    log_lock();
+    FILE *out = log_file();
+    if (log_enabled(LOG_OP_OPT)) {
+        fprintf(out, "OP after optimization and liveness: pc 0x%llx\n",
+                (unsigned long long)tb->pc);
+        ir_dump(f, out);
+        fputc('\n', out);
+    }
+    if (log_enabled(LOG_OUT_ASM)) {
+        fprintf(out, "OUT: pc 0x%llx, %s backend, %u bytes at %p\n",
+                (unsigned long long)tb->pc, ctx->backend->name, tb->host_size, tb->host_code);
+        if (ctx->backend->log_code)
+            ctx->backend->log_code(out, tb);
+        fputc('\n', out);
+    }
+    log_unlock();
 }
 
 enum attempt {
@@ -89,13 +146,18 @@ static enum attempt translate_block(ExecContext *ctx, CPUState *cpu, Translation
     if (db->last_fetched > tb->pc && last_page != tb->page_addr[0])
         tb->page_addr[1] = last_page;
 
+    if (log_enabled(LOG_IN_ASM | LOG_OP))
+        log_block_input(ctx, cpu, tb, f);
     if (ctx->cfg.optimize)
         opt_fold(f);
     opt_liveness(f);
 
     r = ctx->backend->compile(cb, f, tb, ctx->insn_end);
-    if (r == JIT_OK && tb_pcmap_encode(cb, tb, f, ctx->insn_end))
+    if (r == JIT_OK && tb_pcmap_encode(cb, tb, f, ctx->insn_end)) {
+        if (log_enabled(LOG_OP_OPT | LOG_OUT_ASM))
+            log_block_output(ctx, tb, f);
         return ATTEMPT_OK;
+    }
     cb->used = code_mark;
     cb->data_used = data_mark;
     if (r == JIT_ERR_TOO_BIG) {

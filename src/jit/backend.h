@@ -7,6 +7,7 @@
 #define MIMIC_JIT_BACKEND_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "exec/cpu.h"
 #include "exec/tb.h"
@@ -42,6 +43,8 @@ typedef struct JitBackend {
     /* Position inside tb of an address in its code, or -1 if it is not
      * inside.  `pc` is an address within the faulting instruction. */
     int64_t (*host_pos)(const TranslationBlock *tb, uintptr_t pc);
+    /* Writes tb's generated code to out, for -d out_asm; may be NULL. */
+    void (*log_code)(FILE *out, const TranslationBlock *tb);
 } JitBackend;
 
 extern const JitBackend jit_backend_x86_64;

@@ -3,7 +3,7 @@
  * values it outputs, one decimal number per line.
  *
  *   mimic-toy [-accel tcg[,jit=off]] [-tb-size MB] [-icount-limit N]
- *             [-one-insn-per-tb] [-stats] FILE
+ *             [-one-insn-per-tb] [-stats] [-d item,...] [-D file] FILE
  *
  * FILE is a memory image loaded at guest address 0 (at most 64 KiB);
  * execution starts at 0.  Exit status: 0 when the program halts or
@@ -19,6 +19,7 @@
 #include "exec/exec.h"
 #include "targets/toy/cpu.h"
 #include "util/error.h"
+#include "util/log.h"
 #include "util/options.h"
 
 enum {
@@ -27,6 +28,8 @@ enum {
     OPT_ICOUNT_LIMIT,
     OPT_ONE_INSN,
     OPT_STATS,
+    OPT_LOG,
+    OPT_LOG_FILE,
     OPT_HELP,
 };
 
@@ -41,6 +44,11 @@ static const OptionDef toy_options[] = {
       "translate one guest instruction per block", 0, 0, 0 },
     { "stats", OPT_ARG_NONE, OPT_STATS, NULL,
       "print translation statistics on stderr at the end", 0, 0, 0 },
+    { "d", OPT_ARG_STRING, OPT_LOG, "item,...",
+      "log the items (in_asm, op, op_opt, out_asm, exec, cpu, nochain; -d help lists them)",
+      0, 0, 0 },
+    { "D", OPT_ARG_STRING, OPT_LOG_FILE, "file", "write the log to file", 0, 0, 0 },
+    { "h", OPT_ARG_NONE, OPT_HELP, NULL, "print this help", 0, 0, 0 },
     { "help", OPT_ARG_NONE, OPT_HELP, NULL, "print this help", 0, 0, 0 },
     { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
 };
@@ -129,6 +137,13 @@ int main(int argc, char **argv)
         case OPT_ICOUNT_LIMIT: limit = v.num; break;
         case OPT_ONE_INSN: cfg.default_cflags = 1; break;
         case OPT_STATS: stats = true; break;
+        case OPT_LOG: log_set_mask(log_parse_items_or_exit(v.str)); break;
+        case OPT_LOG_FILE: {
+            char err[256];
+            if (log_set_file(v.str, err, sizeof(err)) < 0)
+                fatal_user_error("%s", err);
+            break;
+        }
         case OPT_HELP: usage(stdout); return 0;
         }
     }

@@ -57,6 +57,7 @@
 #include <string.h>
 
 #include "jit/backend.h"
+#include "util/disas.h"
 #include "jit/x86_64/codegen.h"
 
 /* Bound on one block's host code; a larger block is retried shorter. */
@@ -292,6 +293,11 @@ static int64_t x64_host_pos(const TranslationBlock *tb, uintptr_t pc)
     return (int64_t)(pc - start);
 }
 
+static void x64_log_code(FILE *out, const TranslationBlock *tb)
+{
+    disas_dump(out, DISAS_X86_64, tb->host_code, tb->host_size, (uintptr_t)tb->host_code);
+}
+
 const JitBackend jit_backend_x86_64 = {
     .name = "x86-64",
     .init = x64_init,
@@ -299,4 +305,5 @@ const JitBackend jit_backend_x86_64 = {
     .run = x64_run,
     .set_jump = x64_set_jump,
     .host_pos = x64_host_pos,
+    .log_code = x64_log_code,
 };

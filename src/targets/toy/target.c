@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "jit/translator.h"
@@ -36,6 +37,15 @@ static void toy_restore_state(CPUState *cs, const uint64_t data[IR_INSN_START_WO
     ((ToyCPU *)cs)->pc = (uint32_t)data[0];
 }
 
+static void toy_dump_state(FILE *out, CPUState *cs)
+{
+    const ToyCPU *cpu = (const ToyCPU *)cs;
+    fprintf(out, "pc=%08x", cpu->pc);
+    for (int i = 0; i < TOY_NB_REGS; i++)
+        fprintf(out, "%sr%-2d=%08x", i % 4 ? " " : "\n", i, cpu->regs[i]);
+    fputc('\n', out);
+}
+
 const TargetInfo toy_target = {
     .name = "toy",
     .addr_type = IR_I32,
@@ -46,6 +56,7 @@ const TargetInfo toy_target = {
     .disas_size = sizeof(ToyDisasContext),
     .get_tb_state = toy_get_tb_state,
     .restore_state = toy_restore_state,
+    .dump_state = toy_dump_state,
 };
 
 int toy_cpu_init(ToyCPU *cpu)
