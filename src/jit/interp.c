@@ -231,45 +231,15 @@ out:
 
 /* ---- run ---- */
 
+/* CPU-state accesses: memops without IR_MO_BE (ir_validate rejects it). */
 static uint64_t env_load(const CPUState *cpu, int64_t off, unsigned memop, IRType t)
 {
-    const uint8_t *p = (const uint8_t *)cpu + off;
-    uint64_t v;
-    switch (memop & IR_MO_SIZE) {
-    case IR_MO_8: {
-        uint8_t x;
-        memcpy(&x, p, 1);
-        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int8_t)x : x;
-        break;
-    }
-    case IR_MO_16: {
-        uint16_t x;
-        memcpy(&x, p, 2);
-        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int16_t)x : x;
-        break;
-    }
-    case IR_MO_32: {
-        uint32_t x;
-        memcpy(&x, p, 4);
-        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int32_t)x : x;
-        break;
-    }
-    default:
-        memcpy(&v, p, 8);
-        break;
-    }
-    return v & ir_type_mask(t);
+    return mem_ld_host((const uint8_t *)cpu + off, memop) & ir_type_mask(t);
 }
 
 static void env_store(CPUState *cpu, int64_t off, unsigned memop, uint64_t v)
 {
-    uint8_t *p = (uint8_t *)cpu + off;
-    switch (memop & IR_MO_SIZE) {
-    case IR_MO_8: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
-    case IR_MO_16: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-    case IR_MO_32: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
-    }
+    mem_st_host((uint8_t *)cpu + off, v, memop);
 }
 
 static void globals_load(const InterpProg *p, uint32_t list, CPUState *cpu, uint64_t *v)

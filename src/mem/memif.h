@@ -23,48 +23,42 @@ static inline void *mem_host_addr(const CPUState *cpu, uint64_t addr)
     return cpu->guest_base + addr;
 }
 
-/* Loads size (memop) bytes at addr, byte-swapped for IR_MO_BE, extended
- * to 64 bits (sign-extended for IR_MO_SIGN). */
-static inline uint64_t mem_ld(const CPUState *cpu, uint64_t addr, unsigned memop)
+/* Loads size (memop) bytes at host address p, byte-swapped for
+ * IR_MO_BE, extended to 64 bits (sign-extended for IR_MO_SIGN).  Shared
+ * by guest accesses and the interpreter's CPU-state accesses. */
+static inline uint64_t mem_ld_host(const void *p, unsigned memop)
 {
-    const void *p = mem_host_addr(cpu, addr);
-    uint64_t v;
     switch (memop & IR_MO_SIZE) {
     case IR_MO_8: {
         uint8_t x;
         memcpy(&x, p, 1);
-        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int8_t)x : x;
-        break;
+        return (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int8_t)x : x;
     }
     case IR_MO_16: {
         uint16_t x;
         memcpy(&x, p, 2);
         if (memop & IR_MO_BE)
             x = __builtin_bswap16(x);
-        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int16_t)x : x;
-        break;
+        return (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int16_t)x : x;
     }
     case IR_MO_32: {
         uint32_t x;
         memcpy(&x, p, 4);
         if (memop & IR_MO_BE)
             x = __builtin_bswap32(x);
-        v = (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int32_t)x : x;
-        break;
+        return (memop & IR_MO_SIGN) ? (uint64_t)(int64_t)(int32_t)x : x;
     }
     default: {
         uint64_t x;
         memcpy(&x, p, 8);
-        v = (memop & IR_MO_BE) ? __builtin_bswap64(x) : x;
-        break;
+        return (memop & IR_MO_BE) ? __builtin_bswap64(x) : x;
     }
     }
-    return v;
 }
 
-static inline void mem_st(const CPUState *cpu, uint64_t addr, uint64_t val, unsigned memop)
+/* Stores the low size (memop) bytes of val at host address p. */
+static inline void mem_st_host(void *p, uint64_t val, unsigned memop)
 {
-    void *p = mem_host_addr(cpu, addr);
     switch (memop & IR_MO_SIZE) {
     case IR_MO_8: {
         uint8_t x = (uint8_t)val;
@@ -93,6 +87,17 @@ static inline void mem_st(const CPUState *cpu, uint64_t addr, uint64_t val, unsi
         break;
     }
     }
+}
+
+/* A guest load: mem_ld_host at the guest address. */
+static inline uint64_t mem_ld(const CPUState *cpu, uint64_t addr, unsigned memop)
+{
+    return mem_ld_host(mem_host_addr(cpu, addr), memop);
+}
+
+static inline void mem_st(const CPUState *cpu, uint64_t addr, uint64_t val, unsigned memop)
+{
+    mem_st_host(mem_host_addr(cpu, addr), val, memop);
 }
 
 #endif
