@@ -91,6 +91,10 @@ typedef struct CPUExec {
     TranslationBlock *interp_tb;
     uint32_t interp_pos;
     uint64_t fetch_fault_addr;   /* with EXCP_FETCH */
+    /* Set by a helper (HELPER_RETADDR()) while it touches guest memory
+     * directly, 0 otherwise: a host fault there is recovered to the guest
+     * instruction that called the helper. */
+    uintptr_t helper_retaddr;
     bool in_exec;
 } CPUExec;
 
