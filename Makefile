@@ -7,6 +7,7 @@
 #   make SAN=1 check     the same under AddressSanitizer + UBSan (build/san)
 #   make COVERAGE=1 coverage   lcov HTML report in build/coverage/
 #   make bench           benchmarks (never part of check)
+#   make run             the i386 demo (demo/) under mimic-i386; make run-toy: the toy demo
 #   make deps            install the Debian packages the project needs
 
 .SUFFIXES:
@@ -45,7 +46,13 @@ include src/jit/jit.mk
 include src/exec/exec.mk
 include src/mem/mem.mk
 include src/targets/toy/toy.mk
+include src/targets/i386/i386.mk
+include src/replay/replay.mk
+include src/linux-user/linux-user.mk
 include tests/unit/unit.mk
+include tests/linux-user/linux-user.mk
+include demo/demo.mk
+include tests/oracle/oracle.mk
 include bench/bench.mk
 include fuzz/fuzz.mk
 

@@ -1,17 +1,22 @@
 # Benchmarks: never part of make check.  `make bench` builds the driver
-# and runs bench/run-bench, which writes docs/PERFORMANCE.md.
-#   make bench BENCH_ARGS="-time 200"    shorter measurements
+# and mimic-i386 and runs bench/run-bench, which writes docs/PERFORMANCE.md
+# (the toy-guest figures of bench.c, then busybox under mimic-i386, natively
+# and under qemu-i386 from bench-i386.py).
+#   make bench BENCH_ARGS="-time 200"    shorter toy measurements
+#   make bench BENCH_I386_ARGS="--size-mb 10 --repeat 1"   shorter i386 ones
 
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(BUILD)/%.o)
 BENCH_BIN := $(BUILD)/bench/mimic-bench
 BENCH_ARGS :=
+BENCH_I386_ARGS :=
 
 $(BENCH_BIN): $(BENCH_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LIB) $(LDLIBS)
 
-bench: $(BENCH_BIN)
-	$(PYTHON) bench/run-bench --bin $(BENCH_BIN) -- $(BENCH_ARGS)
+bench: $(BENCH_BIN) $(BUILD)/mimic-i386
+	$(PYTHON) bench/run-bench --bin $(BENCH_BIN) --i386-mimic $(BUILD)/mimic-i386 \
+	    --i386-args "$(BENCH_I386_ARGS)" -- $(BENCH_ARGS)
 
 .SECONDARY: $(BENCH_OBJS)
 -include $(BENCH_OBJS:.o=.d)

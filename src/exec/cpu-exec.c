@@ -138,13 +138,18 @@ static int cpu_exec_loop(CPUState *cpu)
         cpu->target->get_tb_state(cpu, &pc, &flags);
         uint32_t cflags = next_cflags;
         next_cflags = base_cflags;
+        if (ex->cflags_next_tb) {
+            cflags = (base_cflags & CF_INTERP) | ex->cflags_next_tb;
+            ex->cflags_next_tb = 0;
+        }
 
-        TranslationBlock *tb = tb_lookup(cpu, pc, flags, cflags);
+        TranslationBlock *tb = (cflags & CF_NOCACHE) ? NULL : tb_lookup(cpu, pc, flags, cflags);
         if (!tb) {
             tb = tb_gen_code(cpu, pc, flags, cflags);
             if (!tb)
                 return EXCP_FETCH;
-            __atomic_store_n(&ex->jc[tb_jc_index(pc)], tb, __ATOMIC_RELEASE);
+            if (!(cflags & CF_NOCACHE))
+                __atomic_store_n(&ex->jc[tb_jc_index(pc)], tb, __ATOMIC_RELEASE);
         }
         /* A flush (ours in tb_gen_code, or another vCPU's while we were
          * parked) recycled the block `last` was. */

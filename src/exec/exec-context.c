@@ -92,6 +92,24 @@ void exec_destroy(ExecContext *ctx)
     memset(ctx, 0, sizeof(*ctx));
 }
 
+void exec_fork_child(ExecContext *ctx, CPUState *survivor)
+{
+    int n = 0;
+    for (int i = 0; i < ctx->nb_cpus; i++) {
+        if (ctx->cpus[i] == survivor)
+            ctx->cpus[n++] = survivor;
+    }
+    ctx->nb_cpus = n;
+    if (survivor)
+        survivor->cpu_index = 0;
+    ctx->nb_running = 0;
+    ctx->flush_pending = false;
+    /* The forking thread held the lock; in the child it is the same
+     * thread, but re-creating the primitives is what POSIX allows. */
+    pthread_mutex_init(&ctx->lock, NULL);
+    pthread_cond_init(&ctx->exclusive_cond, NULL);
+}
+
 int cpu_exec_init(CPUState *cpu, ExecContext *ctx)
 {
     CPUExec *ex = calloc(1, sizeof(*ex));

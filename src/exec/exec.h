@@ -96,10 +96,20 @@ typedef struct CPUExec {
      * instruction that called the helper. */
     uintptr_t helper_retaddr;
     bool in_exec;
+    /* When not 0: the cflags (with CF_INTERP added as the backend needs)
+     * of the next block the loop runs, translated afresh if CF_NOCACHE;
+     * consumed by that lookup.  Set before cpu_loop_exit. */
+    uint32_t cflags_next_tb;
 } CPUExec;
 
 int exec_init(ExecContext *ctx, const TargetInfo *target, const ExecConfig *cfg);
 void exec_destroy(ExecContext *ctx);
+
+/* In the child of a fork(): the other vCPUs of ctx do not exist there.
+ * Forgets them (keeping `survivor`, which must be outside cpu_exec),
+ * clears the running count and a pending flush, and makes the lock
+ * usable again.  The parent must have held ctx->lock across the fork. */
+void exec_fork_child(ExecContext *ctx, CPUState *survivor);
 
 /* Attaches cpu (whose target fields the caller set) to ctx. */
 int cpu_exec_init(CPUState *cpu, ExecContext *ctx);

@@ -13,6 +13,11 @@ enum {
     CF_COUNT_MASK = 0x3ff,     /* max guest instructions; 0 = default */
     CF_NO_CHAIN   = 1 << 10,   /* exits never chain (single-stepping) */
     CF_INTERP     = 1 << 11,   /* compiled for the IR interpreter */
+    /* Run once and not kept: never in the hash table or a page list (so
+     * translating it never calls page_code_added), only in the pool for
+     * state recovery until the next flush.  User mode runs a store that
+     * modified its own block this way (CPUExec.cflags_next_tb). */
+    CF_NOCACHE    = 1 << 12,
 };
 #define TB_MAX_INSNS 512
 

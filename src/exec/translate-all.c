@@ -171,6 +171,11 @@ static enum attempt translate_block(ExecContext *ctx, CPUState *cpu, Translation
 
 static void tb_publish_locked(ExecContext *ctx, TranslationBlock *tb)
 {
+    if (tb->cflags & CF_NOCACHE) {
+        /* Not findable by lookup or invalidation: only by host pc. */
+        __atomic_store_n(&ctx->nb_tbs, ctx->nb_tbs + 1, __ATOMIC_RELEASE);
+        return;
+    }
     if (!tb_page_add_locked(ctx, tb, 0) ||
         (tb->page_addr[1] != ~(uint64_t)0 && !tb_page_add_locked(ctx, tb, 1)))
         fatal_internal("out of memory for the page table");
@@ -189,7 +194,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags, uint32
 
     pthread_mutex_lock(&ctx->lock);
     /* Another vCPU may have translated it while we waited for the lock. */
-    TranslationBlock *tb = tb_hash_lookup(ctx, pc, flags, cflags);
+    TranslationBlock *tb = (cflags & CF_NOCACHE) ? NULL : tb_hash_lookup(ctx, pc, flags, cflags);
     while (!tb) {
         TranslationBlock *fresh = tb_alloc_locked(ctx, pc, flags, cflags);
         enum attempt a = fresh ? translate_block(ctx, cpu, fresh, max_insns) : ATTEMPT_FULL;
@@ -215,7 +220,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint32_t flags, uint32
             /* Only our own flush, with the lock held since, guarantees an
              * empty cache for the next attempt. */
             flushed = tb_flush_exclusive_locked(ctx, cpu);
-            if (!flushed)   /* the lock was released: look again */
+            if (!flushed && !(cflags & CF_NOCACHE))   /* the lock was released: look again */
                 tb = tb_hash_lookup(ctx, pc, flags, cflags);
             break;
         }

@@ -72,6 +72,7 @@ int codebuf_init(CodeBuf *cb, size_t code_size, size_t data_size)
     cb->size = code_size;
     cb->data = data;
     cb->data_size = data_size;
+    cb->fork_fd = -1;
     return 0;
 }
 
@@ -84,6 +85,57 @@ void codebuf_destroy(CodeBuf *cb)
     if (cb->data)
         munmap(cb->data, cb->data_size);
     memset(cb, 0, sizeof(*cb));
+}
+
+int codebuf_fork_prepare(CodeBuf *cb)
+{
+    cb->fork_fd = -1;
+    if (!cb->rx)
+        return 0;
+    int fd = memfd_create("mimic-jit", MFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    if (ftruncate(fd, (off_t)cb->size) < 0)
+        goto fail;
+    for (size_t done = 0; done < cb->used;) {
+        ssize_t n = pwrite(fd, cb->rx + done, cb->used - done, (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto fail;
+        done += (size_t)n;
+    }
+    cb->fork_fd = fd;
+    return 0;
+fail:;
+    int err = errno ? -errno : -EIO;
+    close(fd);
+    return err;
+}
+
+int codebuf_fork_child(CodeBuf *cb)
+{
+    int fd = cb->fork_fd;
+    cb->fork_fd = -1;
+    if (!cb->rx)
+        return 0;
+    if (fd < 0)
+        return -EBADF;
+    int err = 0;
+    if (mmap(cb->rx, cb->size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0) ==
+            MAP_FAILED ||
+        mmap(cb->rw, cb->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==
+            MAP_FAILED)
+        err = -errno;
+    close(fd);
+    return err;
+}
+
+void codebuf_fork_parent(CodeBuf *cb)
+{
+    if (cb->fork_fd >= 0)
+        close(cb->fork_fd);
+    cb->fork_fd = -1;
 }
 
 void codebuf_reset(CodeBuf *cb)

@@ -24,12 +24,25 @@ typedef struct CodeBuf {
     size_t data_size;
     size_t data_used;
     void *backend_state;  /* the backend's stub addresses etc. */
+    int fork_fd;          /* codebuf_fork_prepare's snapshot, or -1 */
 } CodeBuf;
 
 /* Maps a buffer of code_size bytes (rounded to pages) and a metadata
  * arena of data_size bytes.  Returns 0 or a negative errno. */
 int codebuf_init(CodeBuf *cb, size_t code_size, size_t data_size);
 void codebuf_destroy(CodeBuf *cb);
+/*
+ * fork(): the code is a shared memfd mapping, which parent and child
+ * would both write (new blocks, and chaining patches in old ones).
+ * Before the fork, with everything that writes code stopped (the
+ * translation cache's lock held), codebuf_fork_prepare snapshots the code
+ * into a new file; the child's codebuf_fork_child maps the snapshot at
+ * the same two addresses, so every code pointer stays valid, and the
+ * parent's codebuf_fork_parent drops it.  0 or -errno.
+ */
+int codebuf_fork_prepare(CodeBuf *cb);
+int codebuf_fork_child(CodeBuf *cb);
+void codebuf_fork_parent(CodeBuf *cb);
 /* Forgets every block; the reserved prefix stays. */
 void codebuf_reset(CodeBuf *cb);
 

@@ -35,12 +35,35 @@ enum {
     GPAGE_ANON = 1u << 5,
 };
 
+/*
+ * The layout, as Linux gives it to a 32-bit process on an x86-64 kernel
+ * with address-space randomization off (docs/linux-user.md): the stack
+ * ends at the top of the user range, mmap allocates top-down from 128 MiB
+ * below it, a position-independent main program is loaded at
+ * GUEST_PIE_BASE, and nothing is mapped below GUEST_MMAP_MIN.
+ */
+#define GUEST_TASK_SIZE 0xffffe000u
+#define GUEST_STACK_TOP GUEST_TASK_SIZE
+#define GUEST_MMAP_BASE (GUEST_TASK_SIZE - (128u << 20))
+#define GUEST_MMAP_MIN 0x10000u
+#define GUEST_PIE_BASE 0x56555000u
+
+struct ExecContext;
+
 typedef struct GuestSpace {
     uint8_t *base;             /* host address of guest address 0 */
     uint8_t *flags;            /* GUEST_NB_PAGES entries */
     uint32_t brk_start, brk;   /* program break */
     uint32_t mmap_next;        /* where the next mmap without a hint is tried */
     pthread_mutex_t lock;      /* mmap, munmap, mprotect, brk, flags changes */
+    /* Leaf lock: a page's flags byte and its host protection change
+     * together under it (also from page_code_added and the write-fault
+     * handler), so the two never disagree.  Nothing else is taken while
+     * it is held and no guest memory is touched. */
+    pthread_mutex_t prot_lock;
+    struct ExecContext *exec;  /* the translation cache to invalidate */
+    bool read_implies_exec;    /* no PT_GNU_STACK: PROT_READ means PROT_EXEC */
+    size_t reserved;           /* bytes reserved at base (4 GiB + guard) */
 } GuestSpace;
 
 static inline void *g2h(const GuestSpace *gs, uint32_t addr)
@@ -65,5 +88,48 @@ int copy_to_guest(GuestSpace *gs, uint32_t dst, const void *src, size_t len);
  * copied into a malloc'd buffer: NULL with *err = -EFAULT or
  * -ENAMETOOLONG. */
 char *strdup_from_guest(const GuestSpace *gs, uint32_t src, size_t max, int *err);
+
+/* Reserves the 4 GiB (+ guard) and the flag table: 0 or -errno. */
+int guest_space_init(GuestSpace *gs);
+void guest_space_destroy(GuestSpace *gs);
+
+/*
+ * Before a host system call writes into guest memory directly
+ * (read(fd, g2h(buf), n)): checks [addr, addr + len) is mapped writable
+ * and makes it host-writable, invalidating any translated code on it (a
+ * host kernel write to a page kept read-only for self-modifying code
+ * detection would fail with EFAULT, not fault).  0 or -EFAULT.
+ */
+int guest_prepare_write(GuestSpace *gs, uint32_t addr, uint32_t len);
+
+/* ExecConfig.page_code_added (opaque = the GuestSpace). */
+void guest_page_code_added(void *opaque, uint64_t page_addr);
+/* Reads code for the translator: false unless every byte is mapped
+ * executable. */
+bool guest_code_read(const GuestSpace *gs, uint64_t addr, void *buf, unsigned len);
+/*
+ * A write to guest page `addr` faulted although the guest may write
+ * there (the page holds translated code and is host read-only): makes it
+ * writable and drops the code on it.  False when the page is not
+ * guest-writable, i.e. the fault is the guest's.
+ */
+bool guest_code_write_fault(GuestSpace *gs, uint32_t addr);
+
+/*
+ * The address-space operations behind the mmap family (mmap.c), for
+ * the system calls and the ELF loader.  prot and flags are Linux's
+ * (PROT_*, MAP_*; identical on i386 and x86-64); fd is a host fd.
+ * Results are guest addresses or -errno (guest numbering).
+ */
+int64_t guest_mmap(GuestSpace *gs, uint32_t addr, uint32_t len, int prot, int flags,
+                   int fd, uint64_t offset);
+int guest_munmap(GuestSpace *gs, uint32_t addr, uint32_t len);
+int guest_mprotect(GuestSpace *gs, uint32_t addr, uint32_t len, int prot);
+/* The highest free range of len bytes (page multiple) at or below top
+ * and at or above GUEST_MMAP_MIN: its address, or 0 when there is none.
+ * Lock held. */
+uint32_t guest_find_free_locked(const GuestSpace *gs, uint32_t len, uint32_t top);
+/* Whether no page of [addr, addr + len) is mapped. */
+bool guest_range_free(const GuestSpace *gs, uint32_t addr, uint32_t len);
 
 #endif

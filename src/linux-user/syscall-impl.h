@@ -24,7 +24,9 @@ SYSCALL_DECL(mremap);
 SYSCALL_DECL(madvise);
 SYSCALL_DECL(msync);
 
-/* signal.c: dispositions, masks, frames */
+/* signal.c: dispositions, masks, frames.  The dispatcher stores every
+ * handler's result in eax, so sigreturn and rt_sigreturn return the eax
+ * they restored from the frame. */
 SYSCALL_DECL(sigaction);
 SYSCALL_DECL(rt_sigaction);
 SYSCALL_DECL(sigprocmask);
@@ -39,6 +41,12 @@ SYSCALL_DECL(kill);
 SYSCALL_DECL(tkill);
 SYSCALL_DECL(tgkill);
 SYSCALL_DECL(pause);
+SYSCALL_DECL(signal);            /* 48 */
+SYSCALL_DECL(sigsuspend);        /* 72: the mask word in edx */
+SYSCALL_DECL(sigpending);        /* 73 */
+SYSCALL_DECL(rt_sigqueueinfo);   /* 178 */
+SYSCALL_DECL(rt_tgsigqueueinfo); /* 335 */
+SYSCALL_DECL(rt_sigtimedwait_time64);   /* 421 */
 
 /* thread.c / process.c: threads, processes, TLS */
 SYSCALL_DECL(clone);

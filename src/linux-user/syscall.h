@@ -15,6 +15,7 @@
 #define MIMIC_LINUX_USER_SYSCALL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct LinuxThread;
 
@@ -29,5 +30,9 @@ void linux_syscall(struct LinuxThread *t);
 abi_long host_to_guest_errno(int host_errno);
 /* Host result r (-1 with errno set, or a value) -> guest result. */
 abi_long guest_result(long r);
+
+/* Lists the implemented system calls, one "number name" per line (for
+ * -strace-list and docs/syscalls.md). */
+void syscall_print_table(FILE *out);
 
 #endif

@@ -75,7 +75,8 @@ static void test_translation_items(void **state)
     assert_non_null(strstr(log, "goto_tb 0"));
     assert_int_equal(count(log, "OUT: pc 0x"), 3);
     /* The budget check every block starts with, disassembled. */
-    assert_int_equal(count(log, "mov eax, dword ptr [r14]"), 3);
+    assert_int_equal(count(log, "cmp word ptr [r14 + 2], 0"), 3);
+    assert_int_equal(count(log, "sub word ptr [r14], "), 3);
     assert_null(strstr(log, "Trace "));
 }
 

@@ -35,9 +35,11 @@
  *   so nothing in generated code needs unwinding.
  *
  * Block shape
- *   entry:  mov eax, [r14]; sub eax, icount; js budget_exit; mov [r14], ax
+ *   entry:  cmp word [r14+2], 0; jne budget_exit;
+ *           sub word [r14], icount; jb budget_undo  (16-bit: see gen_block)
  *   body:   the ops, in order
- *   then, out of line: budget_exit: mov rax, tb | TB_EXIT_REQUESTED; jmp exit
+ *   then, out of line: budget_undo: add word [r14], icount;
+ *           budget_exit: mov rax, tb | TB_EXIT_REQUESTED; jmp exit
  *   goto_tb n: a jmp rel32 (field 4-aligned) to the next instruction,
  *   which is mov rax, tb | n; jmp exit.  set_jump retargets the rel32 at
  *   another block's entry (whose budget check then runs) or back.
@@ -186,20 +188,29 @@ static int gen_block(X64Gen *g)
     const IRFunc *f = g->f;
 
     x64_ra_begin(g);
-    /* The budget check (cpu.h): a negative result leaves before the
-     * block runs; storing only the low half keeps a concurrent exit
-     * request in the high half. */
-    x64_emit_load(b, X64_S32, false, false, X64_RAX, x64_mem(X64_REG_ENV, CPU_BUDGET_OFFSET));
-    x64_emit_alu_ri(b, X64_SUB, false, X64_RAX, g->tb->icount);
-    size_t to_budget_exit = x64_emit_jcc32(b, X64_CC_S);
-    x64_emit_store(b, X64_S16, X64_RAX, x64_mem(X64_REG_ENV, CPU_BUDGET_LOW_OFFSET));
+    /* The budget check (cpu.h).  A set high half (an exit request) or a
+     * low half smaller than the block leaves before the block runs.  The
+     * count is a 16-bit read-modify-write, the same width as the previous
+     * block's, so the store forwards to the load: a 32-bit load of the
+     * word after a 16-bit store stalls on every chained entry.  Only the
+     * low half is ever written, so a concurrent request is never lost. */
+    const X64Mem budget_high = x64_mem(X64_REG_ENV, CPU_BUDGET_OFFSET + 2);
+    const X64Mem budget_low = x64_mem(X64_REG_ENV, CPU_BUDGET_LOW_OFFSET);
+    const int32_t icount = g->tb->icount;
+    x64_emit_alu_mi16(b, X64_CMP, budget_high, 0);
+    size_t to_budget_exit = x64_emit_jcc32(b, X64_CC_NE);
+    x64_emit_alu_mi16(b, X64_SUB, budget_low, icount);
+    size_t to_budget_undo = x64_emit_jcc32(b, X64_CC_B);
 
     for (uint32_t i = 0; i < f->nb_ops && !g->error; i++)
         x64_gen_op(g, &f->ops[i]);
     if (g->insn_count > 0 && g->insn_count <= f->nb_insns)
         g->insn_end[g->insn_count - 1] = (uint32_t)b->len;
 
-    /* Out of line: the block is not run, so nothing to sync. */
+    /* Out of line: the block is not run, so nothing to sync; a count
+     * that borrowed is given back first. */
+    x64_patch_rel32(b, to_budget_undo, b->len);
+    x64_emit_alu_mi16(b, X64_ADD, budget_low, icount);
     x64_patch_rel32(b, to_budget_exit, b->len);
     x64_emit_mov_ri(b, X64_RAX, (uintptr_t)g->tb | TB_EXIT_REQUESTED);
     x64_gen_reloc(g, x64_emit_jmp32(b), g->exit_stub);

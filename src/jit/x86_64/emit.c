@@ -179,6 +179,20 @@ void x64_emit_alu_ri(X64Buf *b, X64Alu op, bool w64, X64Reg dst, int32_t imm)
     }
 }
 
+void x64_emit_alu_mi16(X64Buf *b, X64Alu op, X64Mem m, int32_t imm)
+{
+    if (!room(b))
+        return;
+    /* imm8 when it fits: a 66-prefixed imm16 stalls Intel's decoders. */
+    if (x64_fits_i8(imm)) {
+        op_rm(b, 0x83 | P_66, op, m);
+        put8(b, (uint8_t)(int8_t)imm);
+    } else {
+        op_rm(b, 0x81 | P_66, op, m);
+        put16(b, (uint16_t)imm);
+    }
+}
+
 void x64_emit_test_rr(X64Buf *b, bool w64, X64Reg a, X64Reg c)
 {
     if (!room(b))

@@ -93,6 +93,8 @@ void x64_buf_init(X64Buf *b, uint8_t *code, size_t cap);
 /* Register-register and register-immediate arithmetic: dst = dst OP src. */
 void x64_emit_alu_rr(X64Buf *b, X64Alu op, bool w64, X64Reg dst, X64Reg src);
 void x64_emit_alu_ri(X64Buf *b, X64Alu op, bool w64, X64Reg dst, int32_t imm);
+/* "op word [m], imm": 16-bit read-modify-write (or compare) of memory. */
+void x64_emit_alu_mi16(X64Buf *b, X64Alu op, X64Mem m, int32_t imm);
 void x64_emit_test_rr(X64Buf *b, bool w64, X64Reg a, X64Reg c);
 void x64_emit_test_ri(X64Buf *b, bool w64, X64Reg a, int32_t imm);
 

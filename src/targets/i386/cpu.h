@@ -109,6 +109,9 @@ typedef struct I386CPU {
     uint64_t *ldt;
     uint32_t ldt_entries;
     const struct I386Model *model;
+    /* x87 and SSE state in the FXSAVE layout (targets/i386/fpu.h); the
+     * host's FXRSTOR/FXSAVE run on it directly, hence the alignment. */
+    uint8_t fxstate[512] __attribute__((aligned(16)));
 } I386CPU;
 
 static inline I386CPU *i386_cpu(CPUState *cs)

@@ -1,8 +1,8 @@
 LIB_SRCS += $(wildcard src/targets/toy/*.c)
 
 # mimic-toy, the toy guest's front end, and its demo programs (assembled
-# by toyasm.py into raw memory images).  `make run` runs the demo on both
-# backends.
+# by toyasm.py into raw memory images).  `make run-toy` runs the demo on
+# both backends (`make run` is the i386 demo, demo/demo.mk).
 PROGRAMS += $(BUILD)/mimic-toy
 TOY_DEMOS := $(patsubst src/targets/toy/demo/%.s,$(BUILD)/toy/%.bin,\
                $(wildcard src/targets/toy/demo/*.s))
@@ -16,12 +16,14 @@ $(BUILD)/toy/%.bin: src/targets/toy/demo/%.s src/targets/toy/toyasm.py
 
 all: $(TOY_DEMOS)
 
-run: $(BUILD)/mimic-toy $(BUILD)/toy/primes.bin
+run-toy: $(BUILD)/mimic-toy $(BUILD)/toy/primes.bin
 	@for accel in tcg tcg,jit=off; do \
 	    echo "== primes below 1000, -accel $$accel"; \
 	    out=$$($(BUILD)/mimic-toy -accel $$accel -stats $(BUILD)/toy/primes.bin \
 	           2>$(BUILD)/toy/stats.txt) || exit 1; \
 	    echo $$out; cat $(BUILD)/toy/stats.txt; \
 	done
+
+.PHONY: run-toy
 
 -include $(BUILD)/src/programs/mimic-toy.d

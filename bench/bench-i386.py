@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""i386 guest benchmarks: the same 32-bit programs timed natively (the host
+runs i386 code), under mimic-i386 on each backend, and under Debian's
+qemu-i386.  bench/run-bench runs this and puts its report (Markdown, on
+stdout) into docs/PERFORMANCE.md; progress goes to stderr.
+
+    bench/bench-i386.py --mimic build/mimic-i386 [--busybox /bin/busybox]
+                        [--size-mb 50] [--repeat 3] [--budget 300]
+                        [--data build/bench/i386-input.txt]
+
+Workloads, on a generated text file of --size-mb MB:
+  - busybox sha256sum FILE        (32-bit integer arithmetic, rotates)
+  - busybox gzip -9 -c FILE       (LZ77 matching and Huffman coding)
+
+Each (workload, runner) pair runs up to --repeat times and the best CPU
+time (user + system of the process and its children, from wait4) is
+kept; once a pair has used --budget seconds it stops repeating.  Every
+run's output must be byte-identical to the native run's (its SHA-256 is
+compared), otherwise the pair is reported as wrong instead of timed: a
+fast wrong answer is not a figure.
+
+The input is deterministic: a vocabulary from SplitMix64 with a fixed
+seed, then words drawn by Python's Mersenne Twister (random.Random with a
+fixed seed, stable across CPython versions for choices()), line lengths
+from the same generator.  It is written once and reused while its size
+matches.
+"""
+
+import argparse
+import hashlib
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MASK64 = (1 << 64) - 1
+SEED = 0x6d696d6963
+
+
+def splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & MASK64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return state, z ^ (z >> 31)
+
+
+def make_input(path, size):
+    """Writes size bytes of word text to path (deterministic)."""
+    state = SEED
+    letters = "etaoinshrdlucmfwypvbgkjqxz"
+    vocabulary = []
+    for _ in range(8000):
+        state, r = splitmix64(state)
+        length = 2 + r % 9
+        word = ""
+        for _ in range(length):
+            r >>= 4
+            word += letters[r % 26]
+        vocabulary.append(word)
+    rng = random.Random(SEED)
+    tmp = path + ".tmp"
+    written = 0
+    with open(tmp, "w") as f:
+        while written < size:
+            line = " ".join(rng.choices(vocabulary, k=8 + rng.randrange(8))) + "\n"
+            if written + len(line) > size:
+                line = line[:size - written - 1] + "\n"
+            f.write(line)
+            written += len(line)
+    os.replace(tmp, path)
+
+
+def timed_run(argv, stdout_path):
+    """Runs argv with stdout to a file; returns (cpu seconds, status)."""
+    with open(stdout_path, "wb") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err = proc.stderr.read()
+        proc.stderr.close()
+    return usage.ru_utime + usage.ru_stime, proc.returncode, err
+
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fmt_seconds(t):
+    return "%.2f s" % t if t is not None else "—"
+
+
+def fmt_ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "—"
+    return "%.1fx" % (a / b)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Time i386 programs natively, under mimic-i386 "
+                                             "and under qemu-i386.")
+    ap.add_argument("--mimic", required=True, help="the mimic-i386 binary")
+    ap.add_argument("--busybox", default="/bin/busybox")
+    ap.add_argument("--qemu", default="qemu-i386")
+    ap.add_argument("--size-mb", type=float, default=50)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--budget", type=float, default=300,
+                    help="CPU seconds after which a pair stops repeating")
+    ap.add_argument("--data", default=None, help="where to keep the generated input")
+    args = ap.parse_args()
+
+    def say(text):
+        print(text, file=sys.stderr, flush=True)
+
+    mimic = os.path.abspath(args.mimic)
+    if not os.access(mimic, os.X_OK):
+        print("bench-i386: %s is not built" % args.mimic, file=sys.stderr)
+        return 1
+    if not os.path.isfile(args.busybox):
+        print("bench-i386: %s is missing (make deps installs busybox-static:i386)"
+              % args.busybox, file=sys.stderr)
+        return 1
+    size = int(args.size_mb * 1000 * 1000)
+    data = args.data or os.path.join(os.path.dirname(mimic), "bench", "i386-input.txt")
+    os.makedirs(os.path.dirname(os.path.abspath(data)), exist_ok=True)
+    if not os.path.isfile(data) or os.path.getsize(data) != size:
+        say("bench-i386: generating %s (%d bytes)" % (data, size))
+        make_input(data, size)
+    data_digest = file_sha256(data)
+
+    runners = [("native", []),
+               ("mimic x86-64", [mimic]),
+               ("mimic interp", [mimic, "-accel", "tcg,jit=off"])]
+    qemu = shutil.which(args.qemu)
+    if qemu:
+        runners.append(("qemu-i386", [qemu]))
+    workloads = [("busybox sha256sum", ["sha256sum", data]),
+                 ("busybox gzip -9", ["gzip", "-9", "-c", data])]
+
+    results = {}            # (workload, runner) -> (best seconds, runs) or an error text
+    scratch = tempfile.mkdtemp(prefix="mimic-bench-")
+    try:
+        for wname, wargs in workloads:
+            reference = None
+            for rname, prefix in runners:
+                argv = prefix + [args.busybox] + wargs
+                out = os.path.join(scratch, "out")
+                best, runs, spent = None, 0, 0.0
+                while runs < args.repeat and (runs == 0 or spent < args.budget):
+                    say("bench-i386: %s: %s (run %d)" % (wname, rname, runs + 1))
+                    seconds, status, err = timed_run(argv, out)
+                    digest = file_sha256(out)
+                    runs += 1
+                    spent += seconds
+                    if status != 0:
+                        best = "failed: %s, exit status %d" % (
+                            " ".join(shlex.quote(a) for a in argv),
+                            status) + (": " + err.decode(errors="replace").strip()[:200]
+                                       if err else "")
+                        break
+                    if reference is None:
+                        reference = digest
+                    elif digest != reference:
+                        best = "wrong output (SHA-256 %s, native %s)" % (digest[:16],
+                                                                           reference[:16])
+                        break
+                    best = seconds if best is None else min(best, seconds)
+                results[(wname, rname)] = (best, runs)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    def seconds_of(w, r):
+        v = results.get((w, r), (None, 0))[0]
+        return v if isinstance(v, float) else None
+
+    print("## i386 guest: mimic vs native and vs QEMU")
+    print()
+    print("Debian's static busybox (busybox-static:i386) on a %s MB generated text file "
+          "(SHA-256 `%s`), timed natively, under `mimic-i386` with the x86-64 backend "
+          "and with the IR interpreter (`-accel tcg,jit=off`), and under Debian's "
+          "`qemu-i386` (%s).  Times are the best CPU time (user + system) of up to %d "
+          "runs; each run's output was checked against the native run's."
+          % (("%g" % args.size_mb), data_digest[:16], qemu_version(qemu),
+             args.repeat))
+    print()
+    names = [r for r, _ in runners]
+    print("| workload | " + " | ".join(names) + " | mimic/native | mimic/QEMU | "
+          "interp/native |")
+    print("| --- | " + " | ".join("---:" for _ in names) + " | ---: | ---: | ---: |")
+    notes = []
+    for wname, _ in workloads:
+        cells = []
+        for rname in names:
+            best, runs = results.get((wname, rname), (None, 0))
+            if isinstance(best, float):
+                cells.append(fmt_seconds(best))
+            else:
+                cells.append("failed")
+                notes.append("- %s under %s: %s" % (wname, rname, best))
+        native = seconds_of(wname, "native")
+        jit = seconds_of(wname, "mimic x86-64")
+        interp = seconds_of(wname, "mimic interp")
+        q = seconds_of(wname, "qemu-i386")
+        print("| %s | %s | %s | %s | %s |" % (wname, " | ".join(cells), fmt_ratio(jit, native),
+                                             fmt_ratio(jit, q), fmt_ratio(interp, native)))
+    print()
+    print("mimic/native and mimic/QEMU are the x86-64 backend's time over the other's "
+          "(lower is better; below 1.0x mimic/QEMU means faster than QEMU).")
+    if notes:
+        print()
+        print("Not timed:")
+        print()
+        print("\n".join(notes))
+    return 0
+
+
+def qemu_version(qemu):
+    if not qemu:
+        return "not installed"
+    try:
+        out = subprocess.run([qemu, "--version"], capture_output=True, text=True).stdout
+        return out.splitlines()[0].strip()
+    except (OSError, IndexError):
+        return "unknown version"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

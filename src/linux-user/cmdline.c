@@ -1,0 +1,247 @@
+/*
+ * mimic-i386's command line, in QEMU's linux-user spelling:
+ *
+ *   mimic-i386 [-L path] [-E var=val] [-U var] [-0 argv0] [-cpu model]
+ *              [-accel tcg[,jit=off]] [-tb-size MB] [-one-insn-per-tb]
+ *              [-strace] [-d items] [-D file] [-version] [-h]
+ *              PROGRAM [ARGS...]
+ *
+ * Options stop at the program (or "--").  The options that change how a
+ * program runs (-L, -cpu, -accel, -tb-size, -one-insn-per-tb, -strace)
+ * are kept to be given again to the mimic that runs an i386 program the
+ * guest execs; the environment is the guest's own by then, and logging
+ * stays with this process.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linux-user/linux-user.h"
+#include "targets/i386/cpuid.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/options.h"
+
+#define MIMIC_VERSION "0.3"
+
+enum {
+    OPT_SYSROOT,
+    OPT_SETENV,
+    OPT_UNSETENV,
+    OPT_ARGV0,
+    OPT_CPU,
+    OPT_ACCEL,
+    OPT_TB_SIZE,
+    OPT_ONE_INSN,
+    OPT_STRACE,
+    OPT_LOG,
+    OPT_LOG_FILE,
+    OPT_VERSION,
+    OPT_HELP,
+};
+
+static const OptionDef user_options[] = {
+    { "L", OPT_ARG_STRING, OPT_SYSROOT, "path",
+      "look up the interpreter and absolute paths under path first", 0, 0, 0 },
+    { "E", OPT_ARG_STRING, OPT_SETENV, "var=value", "set a variable in the guest's environment",
+      0, 0, 0 },
+    { "U", OPT_ARG_STRING, OPT_UNSETENV, "var", "remove a variable from the guest's environment",
+      0, 0, 0 },
+    { "0", OPT_ARG_STRING, OPT_ARGV0, "argv0", "the program's argv[0] (default: its path)", 0,
+      0, 0 },
+    { "cpu", OPT_ARG_STRING, OPT_CPU, "model", "CPU model (-cpu help lists them)", 0, 0, 0 },
+    { "accel", OPT_ARG_STRING, OPT_ACCEL, "tcg[,jit=off]",
+      "jit=off runs the IR interpreter instead of generated x86-64 code", 0, 0, 0 },
+    { "tb-size", OPT_ARG_SIZE, OPT_TB_SIZE, "MB", "translation cache size (default 32 MiB)",
+      16u << 10, 1ull << 30, 1ull << 20 },
+    { "one-insn-per-tb", OPT_ARG_NONE, OPT_ONE_INSN, NULL,
+      "translate one guest instruction per block", 0, 0, 0 },
+    { "strace", OPT_ARG_NONE, OPT_STRACE, NULL, "log system calls", 0, 0, 0 },
+    { "d", OPT_ARG_STRING, OPT_LOG, "item,...", "log the items (-d help lists them)", 0, 0, 0 },
+    { "D", OPT_ARG_STRING, OPT_LOG_FILE, "file", "write the log to file", 0, 0, 0 },
+    { "version", OPT_ARG_NONE, OPT_VERSION, NULL, "print the version", 0, 0, 0 },
+    { "h", OPT_ARG_NONE, OPT_HELP, NULL, "print this help", 0, 0, 0 },
+    { "help", OPT_ARG_NONE, OPT_HELP, NULL, "print this help", 0, 0, 0 },
+    { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
+};
+
+enum { ACCEL_ACCEL, ACCEL_JIT };
+
+static const OptionDef accel_options[] = {
+    { "accel", OPT_ARG_STRING, ACCEL_ACCEL, NULL, NULL, 0, 0, 0 },
+    { "jit", OPT_ARG_BOOL, ACCEL_JIT, NULL, NULL, 0, 0, 0 },
+    { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: %s [options] PROGRAM [ARGS...]\n"
+            "Runs a 32-bit x86 Linux program.\n\n",
+            util_progname());
+    options_print_help(out, user_options);
+}
+
+static const JitBackend *parse_accel(const char *list)
+{
+    SubOptParser sp;
+    const OptionDef *def;
+    OptionValue v;
+    int r;
+    bool jit = true;
+    subopts_init(&sp, accel_options, list, "accel", "-accel");
+    while ((r = subopts_next(&sp, &def, &v)) == OPTIONS_FOUND) {
+        if (def->id == ACCEL_ACCEL && strcmp(v.str, "tcg") != 0) {
+            char q[UTIL_QUOTE_MAX];
+            util_quote(q, sizeof(q), v.str, (unsigned)strlen(v.str));
+            fatal_user_error("-accel: unknown accelerator '%s' (only tcg)", q);
+        }
+        if (def->id == ACCEL_JIT)
+            jit = v.num != 0;
+    }
+    if (r == OPTIONS_ERROR)
+        fatal_user_error("%s", sp.err);
+    return jit ? &jit_backend_x86_64 : &jit_backend_interp;
+}
+
+static void add_child_option(LinuxUserOptions *o, const char *opt, const char *value)
+{
+    char **v = realloc(o->child_argv, sizeof(*v) * (size_t)(o->child_argc + 3));
+    if (!v)
+        fatal_user_error("out of memory");
+    o->child_argv = v;
+    v[o->child_argc++] = (char *)opt;
+    if (value)
+        v[o->child_argc++] = (char *)value;
+    v[o->child_argc] = NULL;
+}
+
+static void add_env_edit(LinuxUserOptions *o, const char *s, bool unset)
+{
+    char **e = realloc(o->env_edits, sizeof(*e) * (size_t)(o->nb_env_edits + 1));
+    bool *u = realloc(o->env_unset, sizeof(*u) * (size_t)(o->nb_env_edits + 1));
+    if (!e || !u)
+        fatal_user_error("out of memory");
+    o->env_edits = e;
+    o->env_unset = u;
+    e[o->nb_env_edits] = (char *)s;
+    u[o->nb_env_edits] = unset;
+    o->nb_env_edits++;
+}
+
+void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    o->backend = &jit_backend_x86_64;
+
+    OptionParser p;
+    const OptionDef *def;
+    OptionValue v;
+    int r;
+    char q[UTIL_QUOTE_MAX];
+    options_init(&p, user_options, argc, argv);
+    while ((r = options_next(&p, &def, &v)) == OPTIONS_FOUND) {
+        switch (def->id) {
+        case OPT_SYSROOT:
+            o->sysroot = v.str;
+            add_child_option(o, "-L", v.str);
+            break;
+        case OPT_SETENV:
+            if (!strchr(v.str, '=') || v.str[0] == '=') {
+                util_quote(q, sizeof(q), v.str, (unsigned)strlen(v.str));
+                fatal_user_error("-E: '%s' is not var=value", q);
+            }
+            add_env_edit(o, v.str, false);
+            break;
+        case OPT_UNSETENV:
+            if (!v.str[0] || strchr(v.str, '=')) {
+                util_quote(q, sizeof(q), v.str, (unsigned)strlen(v.str));
+                fatal_user_error("-U: '%s' is not a variable name", q);
+            }
+            add_env_edit(o, v.str, true);
+            break;
+        case OPT_ARGV0:
+            o->argv0 = v.str;
+            break;
+        case OPT_CPU:
+            if (strcmp(v.str, "help") == 0 || strcmp(v.str, "?") == 0) {
+                i386_model_list(stdout);
+                exit(0);
+            }
+            o->model = i386_model_find(v.str);
+            if (!o->model) {
+                util_quote(q, sizeof(q), v.str, (unsigned)strlen(v.str));
+                fatal_user_error("-cpu: unknown CPU model '%s' (-cpu help lists them)", q);
+            }
+            add_child_option(o, "-cpu", v.str);
+            break;
+        case OPT_ACCEL:
+            o->backend = parse_accel(v.str);
+            add_child_option(o, "-accel", v.str);
+            break;
+        case OPT_TB_SIZE:
+            o->tb_size = v.num;
+            add_child_option(o, "-tb-size", v.str);
+            break;
+        case OPT_ONE_INSN:
+            o->one_insn_per_tb = true;
+            add_child_option(o, "-one-insn-per-tb", NULL);
+            break;
+        case OPT_STRACE:
+            o->strace = true;
+            add_child_option(o, "-strace", NULL);
+            break;
+        case OPT_LOG:
+            log_set_mask(log_parse_items_or_exit(v.str));
+            break;
+        case OPT_LOG_FILE: {
+            char err[256];
+            if (log_set_file(v.str, err, sizeof(err)) < 0)
+                fatal_user_error("%s", err);
+            break;
+        }
+        case OPT_VERSION:
+            printf("%s version " MIMIC_VERSION "\n", util_progname());
+            exit(0);
+        case OPT_HELP:
+            usage(stdout);
+            exit(0);
+        }
+    }
+    if (r == OPTIONS_ERROR)
+        fatal_user_error("%s", p.err);
+    if (p.index >= argc)
+        fatal_user_error("no program given (mimic-i386 -h lists the options)");
+    o->prog_index = p.index;
+}
+
+char **linux_user_environment(const LinuxUserOptions *o, char *const *envp)
+{
+    size_t n = 0;
+    while (envp && envp[n])
+        n++;
+    char **env = calloc(n + (size_t)o->nb_env_edits + 1, sizeof(*env));
+    if (!env)
+        fatal_user_error("out of memory");
+    for (size_t i = 0; i < n; i++)
+        env[i] = envp[i];
+    for (int k = 0; k < o->nb_env_edits; k++) {
+        const char *e = o->env_edits[k];
+        size_t name_len = o->env_unset[k] ? strlen(e) : (size_t)(strchr(e, '=') - e);
+        size_t i = 0;
+        while (i < n && !(strncmp(env[i], e, name_len) == 0 && env[i][name_len] == '='))
+            i++;
+        if (o->env_unset[k]) {
+            if (i < n) {
+                memmove(&env[i], &env[i + 1], (n - i) * sizeof(*env));
+                n--;
+            }
+        } else if (i < n) {
+            env[i] = (char *)e;
+        } else {
+            env[n++] = (char *)e;
+            env[n] = NULL;
+        }
+    }
+    return env;
+}

@@ -1,0 +1,147 @@
+/*
+ * The user-mode cpu loop of one guest thread: run guest code, serve its
+ * system calls, turn its exceptions into the signals Linux would send
+ * (arch/x86/kernel/traps.c for a 32-bit process), deliver signals.
+ *
+ *   #DE              SIGFPE  FPE_INTDIV, si_addr = the instruction
+ *   #DB              SIGTRAP TRAP_TRACE (TF) or TRAP_BRKPT (INT1)
+ *   #BP (INT3)       SIGTRAP SI_KERNEL, eip after the INT3
+ *   #OF, #BR, #NP, #SS, #GP, INT n
+ *                    SIGSEGV SI_KERNEL, si_addr 0
+ *   #UD              SIGILL  ILL_ILLOPN, si_addr = the instruction
+ *   #PF              SIGSEGV SEGV_MAPERR (nothing mapped) or SEGV_ACCERR,
+ *                    si_addr = cr2
+ *   #AC              SIGBUS  BUS_ADRALN
+ *   #MF              SIGFPE  with the x87 code (first unmasked exception)
+ *   #XM              SIGFPE  with the SSE code from error_code's MXCSR flags
+ *   code fetch fault SIGSEGV at the address that could not be fetched
+ *
+ * An interrupted system call (-EINTR) is marked so that signal delivery
+ * can restart it (signal.c decides, by SA_RESTART and the call).
+ */
+#include <errno.h>
+#include <signal.h>
+
+#include "linux-user/syscall.h"
+#include "linux-user/user-internal.h"
+#include "targets/i386/fpu.h"
+#include "util/log.h"
+
+/* si_code of a SIMD floating-point exception from MXCSR's unmasked
+ * flags (the kernel's order, as for x87). */
+static int simd_code(uint32_t flags)
+{
+    if (flags & 0x01)
+        return FPE_FLTINV;
+    if (flags & 0x04)
+        return FPE_FLTDIV;
+    if (flags & 0x08)
+        return FPE_FLTOVF;
+    if (flags & 0x12)
+        return FPE_FLTUND;
+    if (flags & 0x20)
+        return FPE_FLTRES;
+    return 0;
+}
+
+static void fault(LinuxThread *t, int sig, int code, uint32_t addr)
+{
+    t->fault_signo = sig;
+    t->fault_code = code;
+    t->fault_addr = addr;
+    linux_force_signal(t, sig, code, addr);
+}
+
+/* The signal for exception excp that just left cpu_exec. */
+static void exception_to_signal(LinuxThread *t, int excp)
+{
+    I386CPU *cpu = &t->cpu;
+    GuestSpace *gs = &t->proc->space;
+    enum { SI_KERNEL_ = 0x80 };
+    switch (excp) {
+    case I386_EXCP_DE:
+        fault(t, SIGFPE, FPE_INTDIV, cpu->eip);
+        break;
+    case I386_EXCP_DB:
+        fault(t, SIGTRAP, (cpu->eflags & I386_TF) ? TRAP_TRACE : TRAP_BRKPT, cpu->eip);
+        break;
+    case I386_EXCP_BP:
+        fault(t, SIGTRAP, SI_KERNEL_, 0);
+        break;
+    case I386_EXCP_OF:
+    case I386_EXCP_BR:
+    case I386_EXCP_NP:
+    case I386_EXCP_SS:
+    case I386_EXCP_GP:
+    case I386_EXCP_NM:
+    case EXCP_HALTED:
+        fault(t, SIGSEGV, SI_KERNEL_, 0);
+        break;
+    case I386_EXCP_UD:
+        fault(t, SIGILL, ILL_ILLOPN, cpu->eip);
+        break;
+    case I386_EXCP_PF: {
+        bool mapped = (gs->flags[cpu->cr2 >> GUEST_PAGE_BITS] & GPAGE_VALID) != 0;
+        fault(t, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, cpu->cr2);
+        break;
+    }
+    case I386_EXCP_AC:
+        fault(t, SIGBUS, BUS_ADRALN, 0);
+        break;
+    case I386_EXCP_MF:
+        fault(t, SIGFPE, i386_fpu_sigfpe_code(cpu), cpu->eip);
+        break;
+    case I386_EXCP_XM:
+        fault(t, SIGFPE, simd_code(cpu->error_code), cpu->eip);
+        break;
+    case EXCP_FETCH: {
+        uint32_t addr = (uint32_t)cpu->parent.exec->fetch_fault_addr;
+        bool mapped = (gs->flags[addr >> GUEST_PAGE_BITS] & GPAGE_VALID) != 0;
+        cpu->cr2 = addr;
+        cpu->error_code = 4 | 0x10 | (mapped ? 1 : 0);   /* user, instruction fetch */
+        fault(t, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
+        break;
+    }
+    case LINUX_EXCP_SIGNAL:
+        linux_force_signal(t, t->fault_signo, t->fault_code, t->fault_addr);
+        break;
+    case EXCP_DEBUG:
+        fault(t, SIGTRAP, TRAP_BRKPT, cpu->eip);
+        break;
+    default:
+        if (log_enabled(LOG_UNIMP))
+            log_printf("%d: unexpected exception %d at eip 0x%08x\n", t->tid, excp, cpu->eip);
+        fault(t, SIGSEGV, SI_KERNEL_, 0);
+        break;
+    }
+    if (log_enabled(LOG_INT))
+        log_printf("%d: exception %d at eip 0x%08x -> signal %d\n", t->tid, excp, cpu->eip,
+                   t->fault_signo);
+}
+
+_Noreturn void linux_cpu_loop(LinuxThread *t)
+{
+    CPUState *cs = &t->cpu.parent;
+    for (;;) {
+        int excp = cpu_exec(cs);
+        switch (excp) {
+        case I386_EXCP_SYSCALL: {
+            uint32_t nr = t->cpu.regs[R_EAX];
+            linux_syscall(t);
+            if ((int32_t)t->cpu.regs[R_EAX] == -EINTR && linux_syscall_restartable(nr)) {
+                t->syscall_interrupted = true;
+                t->syscall_nr = nr;
+            }
+            break;
+        }
+        case EXCP_INTERRUPT:
+        case EXCP_BUDGET:
+        case EXCP_NONE:
+            break;
+        default:
+            exception_to_signal(t, excp);
+            break;
+        }
+        linux_deliver_signals(t);
+    }
+}

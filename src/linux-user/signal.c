@@ -1,0 +1,1093 @@
+/*
+ * Guest signals: dispositions, masks, pending sets, delivery, and the
+ * system calls that manage them.
+ *
+ * The guest's signal state is emulated, not the host's: the host mask of
+ * every mimic thread stays open and a host handler (installed for every
+ * catchable signal at startup) only records the signal as pending for
+ * the guest thread it interrupted (thread-directed, SI_TKILL) or for the
+ * process, with its siginfo converted to the i386 layout, and asks that
+ * thread to leave generated code (cpu_exit).  The cpu loop then calls
+ * linux_deliver_signals() between two blocks, where the guest's mask and
+ * dispositions decide: a handler frame (i386/signal-frame.c), the default
+ * action (terminate or dump core by re-raising the same signal on the
+ * host with its default action, so the parent sees WIFSIGNALED; stop with
+ * it; ignore), or nothing while blocked.  Because the host handlers are
+ * installed without SA_RESTART, a host system call blocked in the
+ * thread returns EINTR and the guest sees either a restart (SA_RESTART,
+ * or no handler ran: eip goes back over the INT 0x80) or -EINTR.
+ *
+ * Signals the guest sends to itself (kill of its own pid, tkill/tgkill of
+ * its own threads) are recorded directly and the target thread is woken
+ * with a host signal reserved for that (SIGRTMAX, the "kick"): glibc
+ * keeps host signals 32 and 33 for itself, so guest signals 32, 33 and
+ * 64 can only travel this way; other processes get the host signal of
+ * the same number.
+ *
+ * Faults (SIGSEGV from a guest page fault...) are synchronous: fault.c
+ * and the cpu loop turn them into linux_force_signal(), delivered first,
+ * and fatal when blocked or ignored, as the kernel's force_sig does.
+ *
+ * Locks: proc->sig_lock for the dispositions; pending sets are atomic
+ * words written from host handlers; a thread's mask is written only by
+ * that thread.  One instance of each pending signal is kept (real-time
+ * signals are not queued several deep).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux-user/safe-syscall.h"
+#include "linux-user/syscall-impl.h"
+#include "linux-user/user-internal.h"
+#include "util/log.h"
+
+#define BIT(sig) (1ull << ((sig) - 1))
+#define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
+#define SYNCHRONOUS (BIT(SIGSEGV) | BIT(SIGBUS) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGFPE) | \
+                     BIT(SIGSYS))
+#define KICK_SIGNAL 64
+
+static LinuxProcess *signal_proc;
+
+int linux_kick_signal(void)
+{
+    return KICK_SIGNAL;
+}
+
+/* ---- siginfo in the guest layout ---------------------------------------- */
+
+void guest_siginfo_put32(GuestSiginfo *si, unsigned offset, uint32_t v)
+{
+    memcpy(si->b + offset, &v, 4);
+}
+
+uint32_t guest_siginfo_get32(const GuestSiginfo *si, unsigned offset)
+{
+    uint32_t v;
+    memcpy(&v, si->b + offset, 4);
+    return v;
+}
+
+void guest_siginfo_set(GuestSiginfo *si, int signo, int code)
+{
+    memset(si, 0, sizeof(*si));
+    guest_siginfo_put32(si, 0, (uint32_t)signo);
+    guest_siginfo_put32(si, 8, (uint32_t)code);
+}
+
+/* Offsets in the i386 union (compat_siginfo_t), from byte 12. */
+enum {
+    SI_PID = 12, SI_UID = 16,              /* kill, rt, chld */
+    SI_VALUE = 20,                         /* rt, timer */
+    SI_TIMERID = 12, SI_OVERRUN = 16,      /* timer */
+    SI_STATUS = 20, SI_UTIME = 24, SI_STIME = 28,   /* chld */
+    SI_ADDR = 12,                          /* fault */
+    SI_BAND = 12, SI_FD = 16,              /* poll */
+    SI_CALL_ADDR = 12, SI_SYSCALL = 16, SI_ARCH = 20,   /* sys */
+};
+
+/* The host's siginfo for sig in the guest layout, field by field by the
+ * union member the kernel fills for that code and signal. */
+static void host_siginfo_to_guest(int sig, const siginfo_t *h, GuestSiginfo *g)
+{
+    guest_siginfo_set(g, sig, h->si_code);
+    guest_siginfo_put32(g, 4, (uint32_t)h->si_errno);
+    if (h->si_code == SI_TIMER) {
+        guest_siginfo_put32(g, SI_TIMERID, (uint32_t)h->si_timerid);
+        guest_siginfo_put32(g, SI_OVERRUN, (uint32_t)h->si_overrun);
+        guest_siginfo_put32(g, SI_VALUE, (uint32_t)h->si_value.sival_int);
+    } else if (h->si_code <= 0 || h->si_code == SI_KERNEL) {
+        guest_siginfo_put32(g, SI_PID, (uint32_t)h->si_pid);
+        guest_siginfo_put32(g, SI_UID, (uint32_t)h->si_uid);
+        if (h->si_code == SI_QUEUE || h->si_code == SI_MESGQ || h->si_code == SI_ASYNCIO)
+            guest_siginfo_put32(g, SI_VALUE, (uint32_t)h->si_value.sival_int);
+    } else if (sig == SIGCHLD) {
+        guest_siginfo_put32(g, SI_PID, (uint32_t)h->si_pid);
+        guest_siginfo_put32(g, SI_UID, (uint32_t)h->si_uid);
+        guest_siginfo_put32(g, SI_STATUS, (uint32_t)h->si_status);
+        guest_siginfo_put32(g, SI_UTIME, (uint32_t)h->si_utime);
+        guest_siginfo_put32(g, SI_STIME, (uint32_t)h->si_stime);
+    } else if (sig == SIGPOLL) {
+        guest_siginfo_put32(g, SI_BAND, (uint32_t)h->si_band);
+        guest_siginfo_put32(g, SI_FD, (uint32_t)h->si_fd);
+    } else if (sig == SIGSYS) {
+        guest_siginfo_put32(g, SI_SYSCALL, (uint32_t)h->si_syscall);
+        guest_siginfo_put32(g, SI_ARCH, h->si_arch);
+    }
+    /* Fault codes from the host are mimic's own faults, never sent here. */
+}
+
+/* A kill-style siginfo from this process (kill, tkill of ourselves). */
+static void self_siginfo(GuestSiginfo *g, int sig, int code)
+{
+    guest_siginfo_set(g, sig, code);
+    guest_siginfo_put32(g, SI_PID, (uint32_t)getpid());
+    guest_siginfo_put32(g, SI_UID, (uint32_t)getuid());
+}
+
+/* ---- pending sets --------------------------------------------------------- */
+
+#define SIGRTMIN_ 32
+
+/* Queues an instance of a real-time signal; false when the queue is full
+ * (the signal is then only marked pending, with this siginfo). */
+static bool sigqueue_put(SigQueue *q, int sig, const GuestSiginfo *info)
+{
+    for (int i = 0; i < SIGQUEUE_SLOTS; i++) {
+        SigQueueSlot *s = &q->slot[i];
+        uint32_t expect = 0;
+        if (!__atomic_compare_exchange_n(&s->state, &expect, 1, false, __ATOMIC_ACQUIRE,
+                                         __ATOMIC_RELAXED))
+            continue;
+        s->sig = (uint32_t)sig;
+        s->info = *info;
+        s->seq = __atomic_fetch_add(&q->next_seq, 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->state, 2, __ATOMIC_RELEASE);
+        return true;
+    }
+    return false;
+}
+
+/* Takes the oldest queued instance of sig; *more says whether another
+ * one is left. */
+static bool sigqueue_take(SigQueue *q, int sig, GuestSiginfo *info, bool *more)
+{
+    for (;;) {
+        SigQueueSlot *best = NULL;
+        int count = 0;
+        for (int i = 0; i < SIGQUEUE_SLOTS; i++) {
+            SigQueueSlot *s = &q->slot[i];
+            if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == 2 && s->sig == (uint32_t)sig) {
+                count++;
+                if (!best || s->seq < best->seq)
+                    best = s;
+            }
+        }
+        *more = count > 1;
+        if (!best)
+            return false;
+        uint32_t expect = 2;
+        if (!__atomic_compare_exchange_n(&best->state, &expect, 3, false, __ATOMIC_ACQUIRE,
+                                         __ATOMIC_RELAXED))
+            continue;   /* another thread took it: look again */
+        *info = best->info;
+        __atomic_store_n(&best->state, 0, __ATOMIC_RELEASE);
+        return true;
+    }
+}
+
+/* Records one more instance of sig; false when a real-time queue is full. */
+static bool record(LinuxProcess *proc, LinuxThread *t, int sig, const GuestSiginfo *info)
+{
+    if (sig < 1 || sig > GUEST_NSIG)
+        return false;
+    bool queued = true;
+    if (sig >= SIGRTMIN_)
+        queued = sigqueue_put(t ? &t->sigqueue : &proc->sigqueue, sig, info);
+    if (t) {
+        if (sig < SIGRTMIN_ || !queued)
+            t->sig_info[sig] = *info;
+        __atomic_or_fetch(&t->pending, BIT(sig), __ATOMIC_SEQ_CST);
+    } else {
+        if (sig < SIGRTMIN_ || !queued)
+            proc->sig_info[sig] = *info;
+        __atomic_or_fetch(&proc->pending, BIT(sig), __ATOMIC_SEQ_CST);
+    }
+    return queued;
+}
+
+void linux_signal_record(LinuxProcess *proc, LinuxThread *t, int sig, const GuestSiginfo *info)
+{
+    record(proc, t, sig, info);
+}
+
+static uint64_t load_pending(const uint64_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+
+/* Default action classes (signal(7)). */
+static bool default_ignores(int sig)
+{
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+static bool default_stops(int sig)
+{
+    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static bool default_dumps_core(int sig)
+{
+    return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT ||
+           sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV || sig == SIGXCPU ||
+           sig == SIGXFSZ || sig == SIGSYS;
+}
+
+/* Whether a signal with this disposition would be discarded. */
+static bool is_ignored(const GuestSigAction *acts, int sig)
+{
+    uint32_t h = __atomic_load_n(&acts[sig].handler, __ATOMIC_RELAXED);
+    return h == 1 || (h == 0 && default_ignores(sig));
+}
+
+/* Drops pending signals that are ignored now: Linux never queues them.
+ * Returns the pending set left. */
+static void sigqueue_drop(SigQueue *q, uint64_t sigs)
+{
+    for (int i = 0; i < SIGQUEUE_SLOTS; i++) {
+        SigQueueSlot *s = &q->slot[i];
+        uint32_t expect = 2;
+        if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == 2 && (sigs & BIT(s->sig)))
+            __atomic_compare_exchange_n(&s->state, &expect, 0, false, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_RELAXED);
+    }
+}
+
+static uint64_t discard_ignored(const GuestSigAction *acts, uint64_t *pending, SigQueue *q)
+{
+    uint64_t p = load_pending(pending);
+    uint64_t drop = 0;
+    for (uint64_t m = p; m; m &= m - 1) {
+        int sig = __builtin_ctzll(m) + 1;
+        if (is_ignored(acts, sig))
+            drop |= BIT(sig);
+    }
+    if (drop) {
+        p = __atomic_and_fetch(pending, ~drop, __ATOMIC_SEQ_CST);
+        if (drop >> (SIGRTMIN_ - 1))
+            sigqueue_drop(q, drop);
+    }
+    return p;
+}
+
+bool linux_signal_deliverable(LinuxThread *t)
+{
+    LinuxProcess *proc = t->proc;
+    uint64_t p = discard_ignored(t->sigact, &t->pending, &t->sigqueue) |
+                 discard_ignored(t->sigact, &proc->pending, &proc->sigqueue);
+    return (p & ~t->blocked) != 0;
+}
+
+void linux_kick_thread(LinuxThread *t)
+{
+    cpu_exit(&t->cpu.parent);
+    if (t != linux_current)
+        syscall(SYS_tkill, t->tid, KICK_SIGNAL);
+}
+
+/* A process-directed signal this thread blocks goes to a thread that does
+ * not block it: wake that one. */
+static void kick_for_blocked(LinuxThread *t, uint64_t stuck)
+{
+    LinuxProcess *proc = t->proc;
+    pthread_mutex_lock(&proc->thread_lock);
+    for (LinuxThread *o = proc->threads; o; o = o->next) {
+        if (o != t && (stuck & ~__atomic_load_n(&o->blocked, __ATOMIC_RELAXED))) {
+            linux_kick_thread(o);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&proc->thread_lock);
+}
+
+/* Takes the next signal to deliver out of the pending sets: synchronous
+ * ones first, then the lowest number, thread-directed before process. */
+static int dequeue_signal(LinuxThread *t, uint64_t allowed, GuestSiginfo *info)
+{
+    LinuxProcess *proc = t->proc;
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t *set = pass == 0 ? &t->pending : &proc->pending;
+        for (;;) {
+            uint64_t p = load_pending(set) & allowed;
+            if (!p)
+                break;
+            uint64_t pick = (p & SYNCHRONOUS) ? (p & SYNCHRONOUS) : p;
+            int sig = __builtin_ctzll(pick) + 1;
+            uint64_t old = __atomic_fetch_and(set, ~BIT(sig), __ATOMIC_SEQ_CST);
+            if (!(old & BIT(sig)))
+                continue;   /* another thread took it */
+            bool more = false;
+            if (sig < SIGRTMIN_ ||
+                !sigqueue_take(pass == 0 ? &t->sigqueue : &proc->sigqueue, sig, info, &more))
+                *info = pass == 0 ? t->sig_info[sig] : proc->sig_info[sig];
+            if (more)
+                __atomic_or_fetch(set, BIT(sig), __ATOMIC_SEQ_CST);
+            return sig;
+        }
+    }
+    return 0;
+}
+
+void linux_force_signal(LinuxThread *t, int sig, int code, uint32_t addr)
+{
+    LinuxProcess *proc = t->proc;
+    GuestSiginfo info;
+    guest_siginfo_set(&info, sig, code);
+    guest_siginfo_put32(&info, SI_ADDR, addr);
+    pthread_mutex_lock(&proc->sig_lock);
+    bool blocked = (t->blocked & BIT(sig)) != 0;
+    if (blocked || t->sigact[sig].handler == 1) {
+        t->sigact[sig].handler = 0;
+        t->blocked &= ~BIT(sig);
+    }
+    pthread_mutex_unlock(&proc->sig_lock);
+    linux_signal_record(proc, t, sig, &info);
+}
+
+/* ---- default actions ------------------------------------------------------ */
+
+_Noreturn void linux_die_by_signal(int sig)
+{
+    log_flush();
+    if (default_dumps_core(sig)) {
+        /* The core would be mimic's, with the 4 GiB window: not useful. */
+        struct rlimit none = { 0, 0 };
+        setrlimit(RLIMIT_CORE, &none);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    sigaction(sig, &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+    /* A signal whose default action does not kill on this host (it should
+     * not happen): exit as a shell would report it. */
+    _exit(128 + sig);
+}
+
+/* Stops the process with sig, as its default action does, until SIGCONT. */
+static void stop_by_signal(int sig)
+{
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, &old);
+    syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+    sigaction(sig, &old, NULL);
+}
+
+/* ---- interrupted system calls ---------------------------------------------- */
+
+/* Calls Linux never restarts after a handler ran, whatever SA_RESTART
+ * says (signal(7)): they return EINTR. */
+static bool restart_after_handler(uint32_t nr)
+{
+    switch (nr) {
+    case 82:  /* select */
+    case 142: /* _newselect */
+    case 162: /* nanosleep */
+    case 168: /* poll */
+    case 256: /* epoll_wait */
+    case 267: /* clock_nanosleep */
+    case 308: /* pselect6 */
+    case 309: /* ppoll */
+    case 319: /* epoll_pwait */
+    case 407: /* clock_nanosleep_time64 */
+    case 413: /* pselect6_time64 */
+    case 414: /* ppoll_time64 */
+    case 441: /* epoll_pwait2 */
+    case 117: /* ipc (semop, msgrcv) */
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool linux_syscall_restartable(uint32_t nr)
+{
+    switch (nr) {
+    case 29:  /* pause */
+    case 72:  /* sigsuspend */
+    case 119: /* sigreturn */
+    case 173: /* rt_sigreturn */
+    case 177: /* rt_sigtimedwait */
+    case 179: /* rt_sigsuspend */
+    case 421: /* rt_sigtimedwait_time64 */
+        return false;
+    default:
+        return true;
+    }
+}
+
+static void restart_syscall(LinuxThread *t)
+{
+    t->cpu.eip -= 2;   /* back over INT 0x80 (CD 80) */
+    t->cpu.regs[R_EAX] = t->syscall_nr;
+    t->syscall_interrupted = false;
+}
+
+/* ---- delivery --------------------------------------------------------------- */
+
+void linux_deliver_signals(LinuxThread *t)
+{
+    LinuxProcess *proc = t->proc;
+    for (;;) {
+        GuestSiginfo info;
+        discard_ignored(t->sigact, &t->pending, &t->sigqueue);
+        discard_ignored(t->sigact, &proc->pending, &proc->sigqueue);
+        int sig = dequeue_signal(t, ~t->blocked, &info);
+        if (!sig)
+            break;
+        pthread_mutex_lock(&proc->sig_lock);
+        GuestSigAction ka = t->sigact[sig];
+        if (ka.handler > 1 && (ka.flags & GUEST_SA_RESETHAND)) {
+            t->sigact[sig].handler = 0;
+            t->sigact[sig].flags &= ~GUEST_SA_SIGINFO;
+        }
+        pthread_mutex_unlock(&proc->sig_lock);
+
+        if (ka.handler == 1)
+            continue;
+        if (ka.handler == 0) {
+            if (default_ignores(sig))
+                continue;
+            if (default_stops(sig)) {
+                stop_by_signal(sig);
+                continue;
+            }
+            linux_die_by_signal(sig);
+        }
+        if (t->syscall_interrupted) {
+            if ((ka.flags & GUEST_SA_RESTART) && restart_after_handler(t->syscall_nr))
+                restart_syscall(t);
+            t->syscall_interrupted = false;
+        }
+        uint64_t frame_mask = t->saved_blocked_valid ? t->saved_blocked : t->blocked;
+        if (!i386_setup_frame(t, sig, &ka, &info, frame_mask)) {
+            /* No room for the frame: the kernel's force_sigsegv. */
+            if (sig == SIGSEGV) {
+                pthread_mutex_lock(&proc->sig_lock);
+                t->sigact[SIGSEGV].handler = 0;
+                pthread_mutex_unlock(&proc->sig_lock);
+            }
+            linux_force_signal(t, SIGSEGV, 0x80 /* SI_KERNEL */, 0);
+            continue;
+        }
+        t->saved_blocked_valid = false;
+        uint64_t blocked = t->blocked | ka.mask;
+        if (!(ka.flags & GUEST_SA_NODEFER))
+            blocked |= BIT(sig);
+        __atomic_store_n(&t->blocked, blocked & ~UNBLOCKABLE, __ATOMIC_RELAXED);
+    }
+    if (t->syscall_interrupted)
+        restart_syscall(t);
+    if (t->saved_blocked_valid) {
+        __atomic_store_n(&t->blocked, t->saved_blocked, __ATOMIC_RELAXED);
+        t->saved_blocked_valid = false;
+    }
+    uint64_t stuck = load_pending(&proc->pending) & t->blocked;
+    if (stuck)
+        kick_for_blocked(t, stuck);
+}
+
+/*
+ * Sleeps until t has a deliverable signal, or one of `also` is pending,
+ * or the CLOCK_MONOTONIC deadline passes (false).  The host signals are
+ * blocked while looking and released atomically by ppoll while waiting,
+ * so one arriving in between is not missed.
+ */
+static bool wait_for_signal(LinuxThread *t, uint64_t also, const struct timespec *deadline)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    bool ok = true;
+    for (;;) {
+        if (linux_signal_deliverable(t) ||
+            ((load_pending(&t->pending) | load_pending(&t->proc->pending)) & also))
+            break;
+        struct timespec rel, *relp = NULL;
+        if (deadline) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            int64_t ns = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000000000 +
+                         (deadline->tv_nsec - now.tv_nsec);
+            if (ns <= 0) {
+                ok = false;
+                break;
+            }
+            rel.tv_sec = ns / 1000000000;
+            rel.tv_nsec = ns % 1000000000;
+            relp = &rel;
+        }
+        ppoll(NULL, 0, relp, &old);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
+/* ---- host handlers ---------------------------------------------------------- */
+
+static void host_async_handler(int sig, siginfo_t *si, void *uc)
+{
+    int saved_errno = errno;
+    LinuxThread *t = linux_current;
+    /* Caught between linux_safe_syscall's check and its SYSCALL: it
+     * returns -EINTR instead of sleeping through this signal. */
+    if (uc && t)
+        linux_safe_syscall_fixup(uc);
+    if (sig == KICK_SIGNAL) {
+        if (t)
+            cpu_exit(&t->cpu.parent);
+        errno = saved_errno;
+        return;
+    }
+    GuestSiginfo g;
+    host_siginfo_to_guest(sig, si, &g);
+    /* A vfork child is a process of its own sharing our memory: what it
+     * receives is its own. */
+    bool thread_directed = t && (si->si_code == SI_TKILL || t->vfork_child);
+    linux_signal_record(signal_proc, thread_directed ? t : NULL, sig, &g);
+    if (t)
+        cpu_exit(&t->cpu.parent);
+    errno = saved_errno;
+}
+
+/* fault.c forwards signals that another process sent as SIGSEGV etc. */
+void linux_signal_from_host(int sig, siginfo_t *si, void *uc)
+{
+    host_async_handler(sig, si, uc);
+}
+
+static bool host_catchable(int sig)
+{
+    /* KILL and STOP cannot be caught; 32 and 33 are glibc's; the fault
+     * signals belong to fault.c. */
+    return sig != SIGKILL && sig != SIGSTOP && sig != 32 && sig != 33 && sig != SIGSEGV &&
+           sig != SIGBUS && sig != SIGFPE && sig != SIGILL && sig <= GUEST_NSIG;
+}
+
+/* The host disposition that implements guest disposition ka for sig. */
+static void set_host_action(int sig, const GuestSigAction *ka)
+{
+    if (!host_catchable(sig) || sig == KICK_SIGNAL)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigfillset(&sa.sa_mask);
+    if (ka->handler == 1) {
+        /* Ignored on the host too: this is what makes SIGCHLD's SIG_IGN
+         * reap children and what an exec'd program inherits. */
+        sa.sa_handler = SIG_IGN;
+    } else {
+        sa.sa_sigaction = host_async_handler;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        if (sig == SIGCHLD)
+            sa.sa_flags |= (ka->flags & GUEST_SA_NOCLDSTOP ? SA_NOCLDSTOP : 0) |
+                           (ka->flags & GUEST_SA_NOCLDWAIT ? SA_NOCLDWAIT : 0);
+    }
+    sigaction(sig, &sa, NULL);
+}
+
+void linux_signal_init(LinuxProcess *proc, LinuxThread *main_thread)
+{
+    signal_proc = proc;
+    sigset_t inherited;
+    pthread_sigmask(SIG_SETMASK, NULL, &inherited);
+    for (int sig = 1; sig <= GUEST_NSIG; sig++) {
+        struct sigaction old;
+        if (host_catchable(sig) && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN &&
+            sig != KICK_SIGNAL)
+            proc->sigact[sig].handler = 1;   /* ignored across exec stays ignored */
+        if (sigismember(&inherited, sig) == 1 && sig != SIGKILL && sig != SIGSTOP)
+            main_thread->blocked |= BIT(sig);
+    }
+    for (int sig = 1; sig <= GUEST_NSIG; sig++)
+        set_host_action(sig, &proc->sigact[sig]);
+    struct sigaction kick;
+    memset(&kick, 0, sizeof(kick));
+    sigfillset(&kick.sa_mask);
+    kick.sa_sigaction = host_async_handler;
+    kick.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigaction(KICK_SIGNAL, &kick, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+}
+
+void linux_signal_prepare_exec(LinuxThread *t)
+{
+    /* What the new program inherits: the guest's mask and the guest's
+     * ignored signals; everything else goes back to the default. */
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int sig = 1; sig <= GUEST_NSIG; sig++) {
+        if ((t->blocked & BIT(sig)) && host_catchable(sig))
+            sigaddset(&mask, sig);
+    }
+    pthread_sigmask(SIG_SETMASK, &mask, NULL);
+}
+
+void linux_signal_after_failed_exec(LinuxThread *t)
+{
+    (void)t;
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+}
+
+/* ---- dispositions ------------------------------------------------------------ */
+
+/* Changes sig's disposition; *old gets the previous one. */
+static int do_sigaction(LinuxThread *t, int sig, const GuestSigAction *act, GuestSigAction *old)
+{
+    LinuxProcess *proc = t->proc;
+    if (sig < 1 || sig > GUEST_NSIG)
+        return -EINVAL;
+    if (act && (sig == SIGKILL || sig == SIGSTOP))
+        return -EINVAL;
+    pthread_mutex_lock(&proc->sig_lock);
+    if (old)
+        *old = t->sigact[sig];
+    if (act) {
+        GuestSigAction ka = *act;
+        ka.mask &= ~UNBLOCKABLE;
+        t->sigact[sig] = ka;
+        set_host_action(sig, &ka);
+    }
+    pthread_mutex_unlock(&proc->sig_lock);
+    if (act && is_ignored(t->sigact, sig) && !t->vfork_child) {
+        /* POSIX: setting SIG_IGN discards what is pending, in every thread. */
+        __atomic_and_fetch(&proc->pending, ~BIT(sig), __ATOMIC_SEQ_CST);
+        sigqueue_drop(&proc->sigqueue, BIT(sig));
+        pthread_mutex_lock(&proc->thread_lock);
+        for (LinuxThread *o = proc->threads; o; o = o->next) {
+            __atomic_and_fetch(&o->pending, ~BIT(sig), __ATOMIC_SEQ_CST);
+            sigqueue_drop(&o->sigqueue, BIT(sig));
+        }
+        pthread_mutex_unlock(&proc->thread_lock);
+    }
+    return 0;
+}
+
+SYSCALL_DECL(rt_sigaction)
+{
+    /* struct sigaction (kernel, i386): handler, flags, restorer, mask[2]. */
+    uint32_t w[5];
+    GuestSigAction act, old;
+    if (a[3] != 8)
+        return -EINVAL;
+    if (a[1]) {
+        int r = copy_from_guest(&t->proc->space, w, a[1], sizeof(w));
+        if (r < 0)
+            return r;
+        act = (GuestSigAction){ .handler = w[0], .flags = w[1], .restorer = w[2],
+                                .mask = w[3] | (uint64_t)w[4] << 32 };
+    }
+    int r = do_sigaction(t, (int)a[0], a[1] ? &act : NULL, &old);
+    if (r == 0 && a[2]) {
+        w[0] = old.handler;
+        w[1] = old.flags;
+        w[2] = old.restorer;
+        w[3] = (uint32_t)old.mask;
+        w[4] = (uint32_t)(old.mask >> 32);
+        r = copy_to_guest(&t->proc->space, a[2], w, sizeof(w));
+    }
+    return r;
+}
+
+SYSCALL_DECL(sigaction)
+{
+    /* struct old_sigaction: handler, mask (one word), flags, restorer. */
+    uint32_t w[4];
+    GuestSigAction act, old;
+    if (a[1]) {
+        int r = copy_from_guest(&t->proc->space, w, a[1], sizeof(w));
+        if (r < 0)
+            return r;
+        act = (GuestSigAction){ .handler = w[0], .mask = w[1], .flags = w[2],
+                                .restorer = w[3] };
+    }
+    int r = do_sigaction(t, (int)a[0], a[1] ? &act : NULL, &old);
+    if (r == 0 && a[2]) {
+        w[0] = old.handler;
+        w[1] = (uint32_t)old.mask;
+        w[2] = old.flags;
+        w[3] = old.restorer;
+        r = copy_to_guest(&t->proc->space, a[2], w, sizeof(w));
+    }
+    return r;
+}
+
+/* ---- masks -------------------------------------------------------------------- */
+
+static int change_mask(LinuxThread *t, int how, const uint64_t *set, uint64_t *old)
+{
+    *old = t->blocked;
+    if (!set)
+        return 0;
+    uint64_t m;
+    switch (how) {
+    case SIG_BLOCK: m = t->blocked | *set; break;
+    case SIG_UNBLOCK: m = t->blocked & ~*set; break;
+    case SIG_SETMASK: m = *set; break;
+    default: return -EINVAL;
+    }
+    __atomic_store_n(&t->blocked, m & ~UNBLOCKABLE, __ATOMIC_RELAXED);
+    return 0;
+}
+
+SYSCALL_DECL(rt_sigprocmask)
+{
+    uint64_t set, old;
+    if (a[3] != 8)
+        return -EINVAL;
+    if (a[1]) {
+        int r = copy_from_guest(&t->proc->space, &set, a[1], 8);
+        if (r < 0)
+            return r;
+    }
+    int r = change_mask(t, (int)a[0], a[1] ? &set : NULL, &old);
+    if (r == 0 && a[2])
+        r = copy_to_guest(&t->proc->space, a[2], &old, 8);
+    return r;
+}
+
+SYSCALL_DECL(sigprocmask)
+{
+    uint32_t w;
+    uint64_t set = 0, old;
+    if (a[1]) {
+        int r = copy_from_guest(&t->proc->space, &w, a[1], 4);
+        if (r < 0)
+            return r;
+        /* The old call only reaches the first 32 signals. */
+        set = w;
+        if ((int)a[0] == SIG_SETMASK)
+            set |= t->blocked & 0xffffffff00000000ull;
+    }
+    int r = change_mask(t, (int)a[0], a[1] ? &set : NULL, &old);
+    if (r == 0 && a[2]) {
+        w = (uint32_t)old;
+        r = copy_to_guest(&t->proc->space, a[2], &w, 4);
+    }
+    return r;
+}
+
+SYSCALL_DECL(rt_sigpending)
+{
+    if (a[1] > 8)
+        return -EINVAL;
+    uint64_t p = (load_pending(&t->pending) | load_pending(&t->proc->pending)) & t->blocked;
+    return copy_to_guest(&t->proc->space, a[0], &p, a[1]);
+}
+
+SYSCALL_DECL(rt_sigsuspend)
+{
+    uint64_t set;
+    if (a[1] != 8)
+        return -EINVAL;
+    int r = copy_from_guest(&t->proc->space, &set, a[0], 8);
+    if (r < 0)
+        return r;
+    t->saved_blocked = t->blocked;
+    t->saved_blocked_valid = true;
+    __atomic_store_n(&t->blocked, set & ~UNBLOCKABLE, __ATOMIC_RELAXED);
+    wait_for_signal(t, 0, NULL);
+    return -EINTR;
+}
+
+SYSCALL_DECL(pause)
+{
+    (void)a;
+    wait_for_signal(t, 0, NULL);
+    return -EINTR;
+}
+
+static abi_long do_sigtimedwait(LinuxThread *t, const abi_ulong a[6], bool time64)
+{
+    LinuxProcess *proc = t->proc;
+    uint64_t set;
+    if (a[3] != 8)
+        return -EINVAL;
+    int r = copy_from_guest(&proc->space, &set, a[0], 8);
+    if (r < 0)
+        return r;
+    set &= ~UNBLOCKABLE;
+    struct timespec deadline, *dp = NULL;
+    if (a[2]) {
+        int64_t sec, nsec;
+        if (time64) {
+            int64_t ts[2];
+            r = copy_from_guest(&proc->space, ts, a[2], sizeof(ts));
+            sec = ts[0];
+            nsec = (int32_t)ts[1];   /* the upper half is padding for a 32-bit caller */
+        } else {
+            int32_t ts[2];
+            r = copy_from_guest(&proc->space, ts, a[2], sizeof(ts));
+            sec = ts[0];
+            nsec = ts[1];
+        }
+        if (r < 0)
+            return r;
+        if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+            return -EINVAL;
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += sec;
+        deadline.tv_nsec += nsec;
+        if (deadline.tv_nsec >= 1000000000) {
+            deadline.tv_nsec -= 1000000000;
+            deadline.tv_sec++;
+        }
+        dp = &deadline;
+    }
+    for (;;) {
+        GuestSiginfo info;
+        int sig = dequeue_signal(t, set, &info);
+        if (sig) {
+            if (a[1] && (r = copy_to_guest(&proc->space, a[1], &info, sizeof(info))) < 0)
+                return r;
+            return sig;
+        }
+        /* A signal outside the set that is not blocked interrupts. */
+        if (linux_signal_deliverable(t) &&
+            ((load_pending(&t->pending) | load_pending(&proc->pending)) & ~t->blocked & ~set))
+            return -EINTR;
+        if (!wait_for_signal(t, set, dp))
+            return -EAGAIN;
+    }
+}
+
+SYSCALL_DECL(rt_sigtimedwait)
+{
+    return do_sigtimedwait(t, a, false);
+}
+
+SYSCALL_DECL(rt_sigtimedwait_time64)
+{
+    return do_sigtimedwait(t, a, true);
+}
+
+/* ---- sending ------------------------------------------------------------------- */
+
+static LinuxThread *find_thread(LinuxProcess *proc, int tid)
+{
+    for (LinuxThread *o = proc->threads; o; o = o->next) {
+        if (o->tid == tid)
+            return o;
+    }
+    return NULL;
+}
+
+SYSCALL_DECL(kill)
+{
+    int pid = (int32_t)a[0], sig = (int32_t)a[1];
+    if (sig < 0 || sig > GUEST_NSIG)
+        return -EINVAL;
+    if (pid == getpid()) {
+        if (sig == 0)
+            return 0;
+        GuestSiginfo info;
+        self_siginfo(&info, sig, SI_USER);
+        linux_signal_record(t->proc, t->vfork_child ? t : NULL, sig, &info);
+        return 0;
+    }
+    return guest_result(kill(pid, sig));
+}
+
+/* tkill/tgkill of one of our own threads: recorded and woken here. */
+static abi_long thread_kill(LinuxThread *t, int tgid, int tid, int sig)
+{
+    LinuxProcess *proc = t->proc;
+    if (sig < 0 || sig > GUEST_NSIG || tid <= 0 || (tgid != -1 && tgid <= 0))
+        return -EINVAL;
+    if (tgid == -1 || tgid == getpid()) {
+        pthread_mutex_lock(&proc->thread_lock);
+        LinuxThread *o = find_thread(proc, tid);
+        if (o) {
+            if (sig) {
+                GuestSiginfo info;
+                self_siginfo(&info, sig, SI_TKILL);
+                linux_signal_record(proc, o, sig, &info);
+                linux_kick_thread(o);
+            }
+            pthread_mutex_unlock(&proc->thread_lock);
+            return 0;
+        }
+        pthread_mutex_unlock(&proc->thread_lock);
+    }
+    long r = tgid == -1 ? syscall(SYS_tkill, tid, sig) : syscall(SYS_tgkill, tgid, tid, sig);
+    return guest_result(r);
+}
+
+SYSCALL_DECL(tkill)
+{
+    return thread_kill(t, -1, (int32_t)a[0], (int32_t)a[1]);
+}
+
+SYSCALL_DECL(tgkill)
+{
+    if ((int32_t)a[0] <= 0)
+        return -EINVAL;
+    return thread_kill(t, (int32_t)a[0], (int32_t)a[1], (int32_t)a[2]);
+}
+
+/* ---- the alternate stack ------------------------------------------------------- */
+
+bool linux_on_sigstack(const LinuxThread *t, uint32_t sp)
+{
+    return t->ss_size && sp - t->ss_sp < t->ss_size;
+}
+
+SYSCALL_DECL(sigaltstack)
+{
+    GuestSpace *gs = &t->proc->space;
+    uint32_t sp = t->cpu.regs[R_ESP];
+    uint32_t old[3] = { t->ss_sp, 0, t->ss_size };
+    old[1] = t->ss_size == 0 ? GUEST_SS_DISABLE
+                             : (linux_on_sigstack(t, sp) ? GUEST_SS_ONSTACK : 0) |
+                                   (t->ss_flags & GUEST_SS_AUTODISARM);
+    if (a[0]) {
+        uint32_t w[3];
+        int r = copy_from_guest(gs, w, a[0], sizeof(w));
+        if (r < 0)
+            return r;
+        if (linux_on_sigstack(t, sp))
+            return -EPERM;
+        uint32_t mode = w[1] & ~(uint32_t)GUEST_SS_AUTODISARM;
+        if (mode != GUEST_SS_DISABLE && mode != GUEST_SS_ONSTACK && mode != 0)
+            return -EINVAL;
+        if (mode == GUEST_SS_DISABLE) {
+            t->ss_sp = t->ss_size = 0;
+            t->ss_flags = 0;
+        } else {
+            if (w[2] < GUEST_MINSIGSTKSZ)
+                return -ENOMEM;
+            t->ss_sp = w[0];
+            t->ss_size = w[2];
+            t->ss_flags = w[1] & (uint32_t)GUEST_SS_AUTODISARM;
+        }
+    }
+    if (a[1]) {
+        int r = copy_to_guest(gs, a[1], old, sizeof(old));
+        if (r < 0)
+            return r;
+    }
+    return 0;
+}
+
+/* ---- sigreturn ------------------------------------------------------------------- */
+
+static abi_long finish_sigreturn(LinuxThread *t, bool ok, uint64_t mask)
+{
+    if (!ok) {
+        linux_force_signal(t, SIGSEGV, 0x80 /* SI_KERNEL */, 0);
+        return (abi_long)t->cpu.regs[R_EAX];
+    }
+    __atomic_store_n(&t->blocked, mask & ~UNBLOCKABLE, __ATOMIC_RELAXED);
+    t->syscall_interrupted = false;
+    return (abi_long)t->cpu.regs[R_EAX];
+}
+
+SYSCALL_DECL(sigreturn)
+{
+    (void)a;
+    uint64_t mask;
+    bool ok = i386_restore_sigframe(t, &mask);
+    return finish_sigreturn(t, ok, mask);
+}
+
+SYSCALL_DECL(rt_sigreturn)
+{
+    (void)a;
+    uint64_t mask;
+    bool ok = i386_restore_rt_sigframe(t, &mask);
+    return finish_sigreturn(t, ok, mask);
+}
+
+/* ---- the old single-word calls ----------------------------------------------------- */
+
+SYSCALL_DECL(signal)
+{
+    /* signal(2) as the kernel implements it: SA_ONESHOT | SA_NOMASK. */
+    GuestSigAction act = { .handler = a[1], .flags = GUEST_SA_RESETHAND | GUEST_SA_NODEFER };
+    GuestSigAction old;
+    int r = do_sigaction(t, (int)a[0], &act, &old);
+    return r < 0 ? r : (abi_long)old.handler;
+}
+
+SYSCALL_DECL(sigsuspend)
+{
+    /* i386 passes the mask as the third argument (two unused before). */
+    t->saved_blocked = t->blocked;
+    t->saved_blocked_valid = true;
+    uint64_t set = (t->blocked & 0xffffffff00000000ull) | a[2];
+    __atomic_store_n(&t->blocked, set & ~UNBLOCKABLE, __ATOMIC_RELAXED);
+    wait_for_signal(t, 0, NULL);
+    return -EINTR;
+}
+
+SYSCALL_DECL(sigpending)
+{
+    (void)a;
+    uint32_t p = (uint32_t)((load_pending(&t->pending) | load_pending(&t->proc->pending)) &
+                            t->blocked);
+    return copy_to_guest(&t->proc->space, a[0], &p, 4);
+}
+
+/* rt_sigqueueinfo and rt_tgsigqueueinfo: the caller's siginfo, which may
+ * only claim to come from the kernel when aimed at the caller itself. */
+static abi_long queue_info(LinuxThread *t, int tgid, int tid, int sig, uint32_t uinfo)
+{
+    LinuxProcess *proc = t->proc;
+    GuestSiginfo info;
+    if (sig < 1 || sig > GUEST_NSIG || tgid <= 0 || (tid != -1 && tid <= 0))
+        return -EINVAL;
+    int r = copy_from_guest(&proc->space, &info, uinfo, sizeof(info));
+    if (r < 0)
+        return r;
+    int32_t code = (int32_t)guest_siginfo_get32(&info, 8);
+    bool to_self = tgid == getpid() && (tid == -1 || tid == t->tid);
+    if ((code >= 0 || code == SI_TKILL) && !to_self)
+        return -EPERM;
+    guest_siginfo_put32(&info, 0, (uint32_t)sig);
+    if (tgid == getpid()) {
+        LinuxThread *target = NULL;
+        if (tid != -1) {
+            pthread_mutex_lock(&proc->thread_lock);
+            target = find_thread(proc, tid);
+            if (!target) {
+                pthread_mutex_unlock(&proc->thread_lock);
+                return -ESRCH;
+            }
+        }
+        bool queued = record(proc, target ? target : (t->vfork_child ? t : NULL), sig, &info);
+        if (target) {
+            linux_kick_thread(target);
+            pthread_mutex_unlock(&proc->thread_lock);
+        }
+        return queued || sig < SIGRTMIN_ ? 0 : -EAGAIN;
+    }
+    siginfo_t h;
+    memset(&h, 0, sizeof(h));
+    h.si_signo = sig;
+    h.si_errno = (int)guest_siginfo_get32(&info, 4);
+    h.si_code = code;
+    h.si_pid = (pid_t)guest_siginfo_get32(&info, 12);
+    h.si_uid = (uid_t)guest_siginfo_get32(&info, 16);
+    h.si_value.sival_int = (int)guest_siginfo_get32(&info, 20);
+    long ret = tid == -1 ? syscall(SYS_rt_sigqueueinfo, tgid, sig, &h)
+                         : syscall(SYS_rt_tgsigqueueinfo, tgid, tid, sig, &h);
+    return guest_result(ret);
+}
+
+SYSCALL_DECL(rt_sigqueueinfo)
+{
+    return queue_info(t, (int32_t)a[0], -1, (int32_t)a[1], a[2]);
+}
+
+SYSCALL_DECL(rt_tgsigqueueinfo)
+{
+    return queue_info(t, (int32_t)a[0], (int32_t)a[1], (int32_t)a[2], a[3]);
+}

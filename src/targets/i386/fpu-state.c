@@ -1,0 +1,131 @@
+/*
+ * The guest x87/SSE state outside translated code: the reset state, the
+ * SIGFPE code of an #MF, and the conversions signal frames need.  The
+ * conversions run the host's own FNSAVE/FRSTOR through thunks, on host
+ * buffers only, so they cannot fault; like every thunk they keep
+ * fxstate's last-instruction pointers, which are copied here explicitly.
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "targets/i386/fpu-thunk.h"
+#include "targets/i386/fpu.h"
+#include "util/error.h"
+
+static uint16_t get16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return v;
+}
+static uint32_t get32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static void put16(uint8_t *p, uint16_t v)
+{
+    memcpy(p, &v, 2);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+void i386_fpu_reset(I386CPU *cpu)
+{
+    if ((uintptr_t)cpu->fxstate & 15)
+        fatal_internal("I386CPU is not 16-byte aligned (FXSAVE needs it)");
+    uint8_t *fx = cpu->fxstate;
+    memset(fx, 0, I386_FX_SIZE);
+    put16(fx + I386_FX_FCW, 0x37f);
+    put32(fx + I386_FX_MXCSR, 0x1f80);
+    put32(fx + I386_FX_MXCSR_MASK, i386_fpu_host()->mxcsr_mask);
+}
+
+int i386_fpu_sigfpe_code(const I386CPU *cpu)
+{
+    /* The exceptions both flagged and unmasked (status and control word
+     * bits 0-5: IE DE ZE OE UE PE), tested in the order Linux does. */
+    unsigned err = get16(cpu->fxstate + I386_FX_FSW) & ~get16(cpu->fxstate + I386_FX_FCW);
+    if (err & 0x01)
+        return FPE_FLTINV;     /* invalid operation, stack fault */
+    if (err & 0x04)
+        return FPE_FLTDIV;
+    if (err & 0x08)
+        return FPE_FLTOVF;
+    if (err & 0x12)
+        return FPE_FLTUND;     /* underflow, and denormal operand */
+    if (err & 0x20)
+        return FPE_FLTRES;
+    return 0;
+}
+
+/* Offsets of the pointers in the 32-bit protected-mode FNSTENV/FNSAVE
+ * image (SDM vol. 1, figure 8-9). */
+enum {
+    FENV32_FIP = 12,
+    FENV32_FCS = 16,
+    FENV32_FOP = 18,
+    FENV32_FDP = 20,
+    FENV32_FDS = 24,
+};
+
+static I386FpuThunk *state_thunk(uint8_t op, uint8_t reg, unsigned variant)
+{
+    const uint8_t insn[2] = { op, i386_fpu_modrm_rsi((uint8_t)(reg << 3)) };
+    return i386_fpu_thunk_get(insn, 2, variant);
+}
+
+void i386_fpu_save_fsave(I386CPU *cpu, uint8_t out[I386_FSAVE32_SIZE])
+{
+    /* FNSAVE [rsi] (DD /6) without saving back: the state stays. */
+    state_thunk(0xdd, 6, 0)(cpu->fxstate, out, 0);
+    const uint8_t *fx = cpu->fxstate;
+    put32(out + FENV32_FIP, get32(fx + I386_FX_FIP));
+    put16(out + FENV32_FCS, get16(fx + I386_FX_FCS));
+    put16(out + FENV32_FOP, get16(fx + I386_FX_FOP) & 0x7ff);
+    put32(out + FENV32_FDP, get32(fx + I386_FX_FDP));
+    put16(out + FENV32_FDS, get16(fx + I386_FX_FDS));
+}
+
+void i386_fpu_load_fsave(I386CPU *cpu, const uint8_t in[I386_FSAVE32_SIZE])
+{
+    /* FRSTOR [rsi] (DD /4) after FNCLEX, so that an exception pending in
+     * the old state is not raised on the host. */
+    state_thunk(0xdd, 4, I386_FPU_THUNK_SAVE | I386_FPU_THUNK_CLEX)(cpu->fxstate,
+                                                                    (void *)in, 0);
+    uint8_t *fx = cpu->fxstate;
+    bool zero_sel = i386_fpu_host()->fcs_fds_zero;
+    put16(fx + I386_FX_FOP, get16(in + FENV32_FOP) & 0x7ff);
+    put32(fx + I386_FX_FIP, get32(in + FENV32_FIP));
+    put16(fx + I386_FX_FCS, zero_sel ? 0 : get16(in + FENV32_FCS));
+    put32(fx + I386_FX_FDP, get32(in + FENV32_FDP));
+    put16(fx + I386_FX_FDS, zero_sel ? 0 : get16(in + FENV32_FDS));
+}
+
+void i386_fpu_load_fxsave(I386CPU *cpu, const uint8_t in[I386_FX_GUEST_SIZE])
+{
+    uint8_t *fx = cpu->fxstate;
+    const I386FpuHost *host = i386_fpu_host();
+    uint32_t mask = get32(fx + I386_FX_MXCSR_MASK);
+    memcpy(fx, in, I386_FX_GUEST_SIZE);
+    put32(fx + I386_FX_MXCSR, get32(in + I386_FX_MXCSR) & host->mxcsr_mask);
+    put32(fx + I386_FX_MXCSR_MASK, mask);
+    put16(fx + I386_FX_FOP, get16(in + I386_FX_FOP) & 0x7ff);
+    /* ES and B summarise the unmasked exceptions flagged, as FXRSTOR
+     * recomputes them (the thunks rely on the image's ES). */
+    uint16_t fsw = get16(fx + I386_FX_FSW) & 0x7f7f, fcw = get16(fx + I386_FX_FCW);
+    if (fsw & ~fcw & 0x3f)
+        fsw |= 0x8080;
+    put16(fx + I386_FX_FSW, fsw);
+    /* Reserved halves next to the selectors stay zero, as the thunks
+     * keep them. */
+    put16(fx + I386_FX_FCS + 2, 0);
+    put16(fx + I386_FX_FDS + 2, 0);
+    if (host->fcs_fds_zero) {
+        put16(fx + I386_FX_FCS, 0);
+        put16(fx + I386_FX_FDS, 0);
+    }
+}

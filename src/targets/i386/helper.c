@@ -1,0 +1,60 @@
+/*
+ * Helpers of the core translator: exceptions, EFLAGS as a whole, CPUID
+ * and RDTSC.  Segment and far-transfer helpers are in seg.c, the lazy
+ * flag evaluation in cc-helper.c.
+ */
+#include "exec/exec.h"
+#include "replay/host-clock.h"
+#include "targets/i386/cpuid.h"
+#include "targets/i386/helper.h"
+#include "targets/i386/translate.h"
+
+_Noreturn void helper_raise_exception(CPUState *env, uint32_t excp, uint32_t err)
+{
+    I386CPU *cpu = i386_cpu(env);
+    cpu->error_code = err;
+    cpu_raise(env, (int)excp, HELPER_RETADDR());
+}
+
+/* The trapping instruction is the last of its block, so every
+ * instruction the block took on entry has completed: no budget to give
+ * back and nothing to restore. */
+_Noreturn void helper_raise_trap(CPUState *env, uint32_t excp, uint32_t next_eip)
+{
+    I386CPU *cpu = i386_cpu(env);
+    cpu->eip = next_eip;
+    cpu->exception_next_eip = next_eip;
+    cpu->error_code = 0;
+    env->exception_index = (int)excp;
+    cpu_loop_exit(env);
+}
+
+/* What POPF may change at CPL 3 with IOPL 0 (SDM vol. 2, POPF): IOPL,
+ * IF, VIP, VIF and VM keep their values, RF is cleared. */
+#define USER_EFLAGS_MASK (I386_CC_MASK | I386_TF | I386_DF | I386_NT | I386_AC | I386_ID)
+
+void helper_write_eflags(CPUState *env, uint32_t value, uint32_t mask)
+{
+    I386CPU *cpu = i386_cpu(env);
+    i386_set_eflags(cpu, value, mask & USER_EFLAGS_MASK);
+    cpu->eflags &= ~I386_RF;
+}
+
+void helper_cpuid(CPUState *env)
+{
+    I386CPU *cpu = i386_cpu(env);
+    uint32_t out[4];
+    i386_cpuid(cpu->model, cpu->regs[R_EAX], cpu->regs[R_ECX], out);
+    cpu->regs[R_EAX] = out[0];
+    cpu->regs[R_EBX] = out[1];
+    cpu->regs[R_ECX] = out[2];
+    cpu->regs[R_EDX] = out[3];
+}
+
+void helper_rdtsc(CPUState *env)
+{
+    I386CPU *cpu = i386_cpu(env);
+    uint64_t tsc = replay_host_tsc();
+    cpu->regs[R_EAX] = (uint32_t)tsc;
+    cpu->regs[R_EDX] = (uint32_t)(tsc >> 32);
+}

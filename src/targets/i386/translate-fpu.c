@@ -1,0 +1,332 @@
+/*
+ * x87 instructions: D8-DF, FWAIT (9B), FXSAVE/FXRSTOR (0F AE /0 /1).
+ *
+ * Every one runs on the host's x87 through a thunk (fpu-thunk.c); this
+ * file decides whether the encoding exists (fpu-insn.c and the CPU
+ * model), builds the thunk's instruction with the memory operand moved to
+ * [rsi], and emits:
+ *
+ *   fx   = env + offsetof(I386CPU, fxstate)
+ *   host = guest_base + linear address          (memory forms)
+ *   r    = call thunk(fx, host, eflags)         may raise: #MF, #PF, #GP
+ *   then, in this order, what the thunk leaves to the translator:
+ *   - AX (FNSTSW AX) or the flags (FCOMI family: CC_OP_EFLAGS);
+ *   - the last-instruction pointers in fxstate: FOP, FIP/FCS and, with a
+ *     memory operand, FDP/FDS after every non-control instruction (FDP
+ *     only when an unmasked exception was raised on hosts that do so);
+ *     zero after FNINIT/FNSAVE; from the image after FLDENV, FRSTOR and
+ *     FXRSTOR; into the image after FNSTENV/FNSAVE.
+ *
+ * The call is declared to read and write no globals, so the optimizer
+ * keeps registers across it, but it may raise, so the globals are in the
+ * CPU state before it.  Nothing the guest sees is written before the
+ * call: a fault leaves the instruction undone.
+ */
+#include <stddef.h>
+
+#include "targets/i386/cpuid.h"
+#include "targets/i386/fpu-insn.h"
+#include "targets/i386/fpu-thunk.h"
+#include "targets/i386/fpu.h"
+#include "targets/i386/translate.h"
+
+#define CPUID_ECX_SSE3 (1u << 0)   /* CPUID.1:ECX, SDM vol. 2, table 3-10 */
+#define THUNK_CALL_FLAGS (IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS)
+
+/* Offsets of the pointers in the FNSTENV/FNSAVE images (SDM vol. 1,
+ * figures 8-9 and 8-10, protected mode). */
+enum {
+    FENV32_FIP = 12, FENV32_FCS = 16, FENV32_FOP = 18, FENV32_FDP = 20, FENV32_FDS = 24,
+    FENV16_FIP = 6, FENV16_FCS = 8, FENV16_FDP = 10, FENV16_FDS = 12,
+};
+
+static int32_t fx_off(unsigned field)
+{
+    return (int32_t)(offsetof(I386CPU, fxstate) + field);
+}
+
+static int32_t seg_selector_off(int seg)
+{
+    return (int32_t)(offsetof(I386CPU, segs) + (size_t)seg * sizeof(I386Segment) +
+                     offsetof(I386Segment, selector));
+}
+
+static IRTemp gen_ld_fx(I386DisasContext *s, unsigned field, unsigned memop)
+{
+    IRTemp t = gen_temp(s);
+    ir_gen_ld_env(s->base.f, IR_I32, t, fx_off(field), memop);
+    return t;
+}
+
+static void gen_st_fx(I386DisasContext *s, unsigned field, IRTemp v, unsigned memop)
+{
+    ir_gen_st_env(s->base.f, IR_I32, v, fx_off(field), memop);
+}
+
+static IRTemp gen_ld_selector(I386DisasContext *s, int seg)
+{
+    IRTemp t = gen_temp(s);
+    ir_gen_ld_env(s->base.f, IR_I32, t, seg_selector_off(seg), IR_MO_16);
+    return t;
+}
+
+/* The memory operand of an instruction: its offset and linear address. */
+typedef struct FpuMem {
+    IRTemp offset;    /* FDP */
+    IRTemp linear;
+    IRTemp host;      /* i64: guest_base + linear */
+} FpuMem;
+
+static void gen_fpu_mem(I386DisasContext *s, const I386Insn *insn, FpuMem *m)
+{
+    IRFunc *f = s->base.f;
+    m->offset = gen_ea_offset(s, &insn->ea);
+    m->linear = gen_add_seg_base(s, insn->ea.seg, m->offset);
+    IRTemp base = ir_new_temp(f, IR_I64), lin64 = ir_new_temp(f, IR_I64);
+    m->host = ir_new_temp(f, IR_I64);
+    ir_gen_ld_env(f, IR_I64, base, (int32_t)offsetof(CPUState, guest_base), IR_MO_64);
+    ir_gen_op1(f, IR_OP_ext32u, IR_I64, lin64, m->linear);
+    ir_gen_op2(f, IR_OP_add, IR_I64, m->host, base, lin64);
+}
+
+/* Calls the thunk for insn[0..len) with the variant bits; returns its
+ * result (i32) when the variant has one. */
+static IRTemp gen_thunk_call(I386DisasContext *s, const uint8_t *bytes, unsigned len,
+                             unsigned variant, const FpuMem *m, IRTemp eflags)
+{
+    IRFunc *f = s->base.f;
+    I386FpuThunk *fn = i386_fpu_thunk_get(bytes, len, variant);
+    IRTemp fx = ir_new_temp(f, IR_I64);
+    ir_gen_op2i(f, IR_OP_add, IR_I64, fx, IR_TEMP_ENV, (uint64_t)offsetof(I386CPU, fxstate));
+    IRTemp ret = IR_TEMP_NONE;
+    if (variant & (I386_FPU_THUNK_RET_AX | I386_FPU_THUNK_FLAGS_OUT))
+        ret = gen_temp(s);
+    IRTemp host = m ? m->host : fx;   /* rsi is not used without an operand */
+    if (eflags != IR_TEMP_NONE)
+        gen_helper(s, (void *)fn, THUNK_CALL_FLAGS, ret, 3, fx, host, eflags);
+    else if (m)
+        gen_helper(s, (void *)fn, THUNK_CALL_FLAGS, ret, 2, fx, host);
+    else
+        gen_helper(s, (void *)fn, THUNK_CALL_FLAGS, ret, 1, fx);
+    return ret;
+}
+
+/* FOP, FIP, FCS (and FDP, FDS with a memory operand) after a non-control
+ * instruction (SDM vol. 1, 8.1.8). */
+static void gen_update_pointers(I386DisasContext *s, const I386Insn *insn, const FpuMem *m)
+{
+    const I386FpuHost *host = i386_fpu_host();
+    uint32_t fop = ((uint32_t)(insn->b & 7) << 8) | insn->modrm;
+    gen_st_fx(s, I386_FX_FOP, gen_const(s, fop), IR_MO_16);
+    gen_st_fx(s, I386_FX_FIP, gen_const(s, s->cur_eip), IR_MO_32);
+    if (!host->fcs_fds_zero)
+        gen_st_fx(s, I386_FX_FCS, gen_ld_selector(s, R_CS), IR_MO_16);
+    if (!m)
+        return;
+    IRTemp fdp = m->offset;
+    IRTemp fds = host->fcs_fds_zero ? IR_TEMP_NONE : gen_ld_selector(s, insn->ea.seg);
+    if (host->fdp_exception_only) {
+        /* Only an instruction that raised an unmasked exception (ES set:
+         * it was clear, or the instruction would have faulted) moves
+         * FDP/FDS. */
+        IRTemp es = gen_temp(s), zero = gen_const(s, 0);
+        ir_gen_op2i(s->base.f, IR_OP_and, IR_I32, es, gen_ld_fx(s, I386_FX_FSW, IR_MO_16), 0x80);
+        IRTemp new_fdp = gen_temp(s);
+        ir_gen_movcond(s->base.f, IR_I32, IR_COND_NE, new_fdp, es, zero, fdp,
+                       gen_ld_fx(s, I386_FX_FDP, IR_MO_32));
+        fdp = new_fdp;
+        if (fds != IR_TEMP_NONE) {
+            IRTemp new_fds = gen_temp(s);
+            ir_gen_movcond(s->base.f, IR_I32, IR_COND_NE, new_fds, es, zero, fds,
+                           gen_ld_fx(s, I386_FX_FDS, IR_MO_16));
+            fds = new_fds;
+        }
+    }
+    gen_st_fx(s, I386_FX_FDP, fdp, IR_MO_32);
+    if (fds != IR_TEMP_NONE)
+        gen_st_fx(s, I386_FX_FDS, fds, IR_MO_16);
+}
+
+static void gen_clear_pointers(I386DisasContext *s)
+{
+    IRTemp zero = gen_const(s, 0);
+    gen_st_fx(s, I386_FX_FOP, zero, IR_MO_16);
+    gen_st_fx(s, I386_FX_FIP, zero, IR_MO_32);
+    gen_st_fx(s, I386_FX_FCS, zero, IR_MO_16);
+    gen_st_fx(s, I386_FX_FDP, zero, IR_MO_32);
+    gen_st_fx(s, I386_FX_FDS, zero, IR_MO_16);
+}
+
+static IRTemp gen_image_addr(I386DisasContext *s, IRTemp linear, uint32_t off)
+{
+    IRTemp a = gen_temp(s);
+    ir_gen_op2i(s->base.f, IR_OP_add, IR_I32, a, linear, off);
+    return a;
+}
+
+static void gen_image_st(I386DisasContext *s, IRTemp linear, uint32_t off, unsigned ot,
+                         IRTemp v)
+{
+    gen_st(s, ot, gen_image_addr(s, linear, off), v);
+}
+
+static IRTemp gen_image_ld(I386DisasContext *s, IRTemp linear, uint32_t off, unsigned ot)
+{
+    return gen_ld(s, ot, gen_image_addr(s, linear, off), false);
+}
+
+/* FNSTENV/FNSAVE: the host stored its own pointers; the guest's go over
+ * them (the rest of the image, reserved bits included, is the host's). */
+static void gen_store_env_pointers(I386DisasContext *s, IRTemp linear, bool fmt16)
+{
+    IRTemp fip = gen_ld_fx(s, I386_FX_FIP, IR_MO_32);
+    IRTemp fcs = gen_ld_fx(s, I386_FX_FCS, IR_MO_16);
+    IRTemp fdp = gen_ld_fx(s, I386_FX_FDP, IR_MO_32);
+    IRTemp fds = gen_ld_fx(s, I386_FX_FDS, IR_MO_16);
+    if (fmt16) {
+        gen_image_st(s, linear, FENV16_FIP, IR_MO_16, fip);
+        gen_image_st(s, linear, FENV16_FCS, IR_MO_16, fcs);
+        gen_image_st(s, linear, FENV16_FDP, IR_MO_16, fdp);
+        gen_image_st(s, linear, FENV16_FDS, IR_MO_16, fds);
+    } else {
+        gen_image_st(s, linear, FENV32_FIP, IR_MO_32, fip);
+        gen_image_st(s, linear, FENV32_FCS, IR_MO_16, fcs);
+        gen_image_st(s, linear, FENV32_FOP, IR_MO_16, gen_ld_fx(s, I386_FX_FOP, IR_MO_16));
+        gen_image_st(s, linear, FENV32_FDP, IR_MO_32, fdp);
+        gen_image_st(s, linear, FENV32_FDS, IR_MO_16, fds);
+    }
+}
+
+/* Sets fxstate's pointers from values read out of an image. */
+static void gen_set_pointers(I386DisasContext *s, IRTemp fop, IRTemp fip, IRTemp fcs,
+                             IRTemp fdp, IRTemp fds)
+{
+    if (i386_fpu_host()->fcs_fds_zero)
+        fcs = fds = gen_const(s, 0);
+    gen_st_fx(s, I386_FX_FOP, fop, IR_MO_16);
+    gen_st_fx(s, I386_FX_FIP, fip, IR_MO_32);
+    gen_st_fx(s, I386_FX_FCS, fcs, IR_MO_16);
+    gen_st_fx(s, I386_FX_FDP, fdp, IR_MO_32);
+    gen_st_fx(s, I386_FX_FDS, fds, IR_MO_16);
+}
+
+static IRTemp gen_and_const(I386DisasContext *s, IRTemp v, uint32_t mask)
+{
+    IRTemp t = gen_temp(s);
+    ir_gen_op2i(s->base.f, IR_OP_and, IR_I32, t, v, mask);
+    return t;
+}
+
+/* FLDENV/FRSTOR: the pointers come from the image (a 16-bit image has no
+ * FOP; the processor clears it). */
+static void gen_load_env_pointers(I386DisasContext *s, IRTemp linear, bool fmt16)
+{
+    if (fmt16) {
+        IRTemp fip = gen_image_ld(s, linear, FENV16_FIP, IR_MO_16);
+        IRTemp fcs = gen_image_ld(s, linear, FENV16_FCS, IR_MO_16);
+        IRTemp fdp = gen_image_ld(s, linear, FENV16_FDP, IR_MO_16);
+        IRTemp fds = gen_image_ld(s, linear, FENV16_FDS, IR_MO_16);
+        gen_set_pointers(s, gen_const(s, 0), fip, fcs, fdp, fds);
+    } else {
+        IRTemp fip = gen_image_ld(s, linear, FENV32_FIP, IR_MO_32);
+        IRTemp fcs = gen_image_ld(s, linear, FENV32_FCS, IR_MO_16);
+        IRTemp fop = gen_and_const(s, gen_image_ld(s, linear, FENV32_FOP, IR_MO_16), 0x7ff);
+        IRTemp fdp = gen_image_ld(s, linear, FENV32_FDP, IR_MO_32);
+        IRTemp fds = gen_image_ld(s, linear, FENV32_FDS, IR_MO_16);
+        gen_set_pointers(s, fop, fip, fcs, fdp, fds);
+    }
+}
+
+static bool model_has(I386DisasContext *s, uint32_t edx, uint32_t ecx)
+{
+    const I386Model *m = i386_cpu(s->base.cpu)->model;
+    return (m->features_edx & edx) == edx && (m->features_ecx & ecx) == ecx;
+}
+
+void i386_trans_fpu(I386DisasContext *s, const I386Insn *insn)
+{
+    uint8_t op = insn->b, modrm = insn->modrm;
+    unsigned cls = i386_fpu_classify(op, modrm);
+    if (!(cls & I386_FPU_VALID) ||
+        ((cls & I386_FPU_NEEDS_CMOV) && !model_has(s, CPUID_FPU | CPUID_CMOV, 0)) ||
+        ((cls & I386_FPU_NEEDS_SSE3) && !model_has(s, 0, CPUID_ECX_SSE3))) {
+        gen_illegal(s);
+        return;
+    }
+    bool fmt16 = (cls & I386_FPU_OPSIZE) && s->dflag == IR_MO_16;
+
+    /* The host instruction: 66h selects the 16-bit image format in
+     * 64-bit mode as in 32-bit mode; other prefixes do nothing to x87
+     * instructions (segments are in the address already). */
+    uint8_t bytes[I386_FPU_THUNK_MAX_INSN];
+    unsigned len = 0;
+    if (fmt16)
+        bytes[len++] = 0x66;
+    bytes[len++] = op;
+    bytes[len++] = insn->mem ? i386_fpu_modrm_rsi(modrm) : modrm;
+
+    unsigned variant = (cls & I386_FPU_READ_ONLY) ? 0 : I386_FPU_THUNK_SAVE;
+    IRTemp eflags = IR_TEMP_NONE;
+    if (cls & I386_FPU_FLAGS_IN) {
+        variant |= I386_FPU_THUNK_FLAGS_IN;
+        eflags = gen_compute_eflags(s);
+    }
+    if (cls & I386_FPU_FLAGS_OUT)
+        variant |= I386_FPU_THUNK_FLAGS_OUT;
+    if (cls & I386_FPU_RET_AX)
+        variant |= I386_FPU_THUNK_RET_AX;
+
+    FpuMem mem;
+    if (insn->mem)
+        gen_fpu_mem(s, insn, &mem);
+    IRTemp ret = gen_thunk_call(s, bytes, len, variant, insn->mem ? &mem : NULL, eflags);
+
+    if (cls & I386_FPU_RET_AX)
+        gen_store_reg(s, IR_MO_16, R_EAX, ret);
+    if (cls & I386_FPU_FLAGS_OUT)
+        gen_set_cc(s, CC_OP_EFLAGS, IR_TEMP_NONE,
+                   gen_and_const(s, ret, I386_CF | I386_PF | I386_ZF), IR_TEMP_NONE);
+    if (!(cls & I386_FPU_CONTROL))
+        gen_update_pointers(s, insn, insn->mem ? &mem : NULL);
+    if (cls & I386_FPU_ENV_STORE)
+        gen_store_env_pointers(s, mem.linear, fmt16);
+    if (cls & I386_FPU_ENV_LOAD)
+        gen_load_env_pointers(s, mem.linear, fmt16);
+    if (cls & I386_FPU_INIT)
+        gen_clear_pointers(s);
+}
+
+void i386_trans_fwait(I386DisasContext *s, const I386Insn *insn)
+{
+    (void)insn;
+    /* Raises #MF on the host when an unmasked exception is pending;
+     * changes nothing otherwise, so the state is not saved back. */
+    static const uint8_t fwait[] = { 0x9b };
+    gen_thunk_call(s, fwait, 1, 0, NULL, IR_TEMP_NONE);
+}
+
+void i386_trans_fxsave(I386DisasContext *s, const I386Insn *insn)
+{
+    if (!model_has(s, CPUID_FXSR, 0) || !insn->mem || insn->reg > 1) {
+        gen_illegal(s);
+        return;
+    }
+    bool restore = insn->reg == 1;
+    const uint8_t bytes[3] = { 0x0f, 0xae, i386_fpu_modrm_rsi(insn->modrm) };
+    FpuMem mem;
+    gen_fpu_mem(s, insn, &mem);
+    if (!restore) {
+        /* The host's FXSAVE stores the pointers the thunk's FXRSTOR
+         * loaded from fxstate, and leaves them zero under the same
+         * condition as on a native run (AMD: no exception pending). */
+        gen_thunk_call(s, bytes, 3, I386_FPU_THUNK_GUEST_FXSAVE, &mem, IR_TEMP_NONE);
+        return;
+    }
+    gen_thunk_call(s, bytes, 3, I386_FPU_THUNK_SAVE, &mem, IR_TEMP_NONE);
+    IRTemp l = mem.linear;
+    gen_set_pointers(s, gen_and_const(s, gen_image_ld(s, l, I386_FX_FOP, IR_MO_16), 0x7ff),
+                     gen_image_ld(s, l, I386_FX_FIP, IR_MO_32),
+                     gen_image_ld(s, l, I386_FX_FCS, IR_MO_16),
+                     gen_image_ld(s, l, I386_FX_FDP, IR_MO_32),
+                     gen_image_ld(s, l, I386_FX_FDS, IR_MO_16));
+}
