@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec/accel-option.h"
 #include "linux-user/linux-user.h"
 #include "targets/i386/cpuid.h"
 #include "util/error.h"
@@ -65,14 +66,6 @@ static const OptionDef user_options[] = {
     { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
 };
 
-enum { ACCEL_ACCEL, ACCEL_JIT };
-
-static const OptionDef accel_options[] = {
-    { "accel", OPT_ARG_STRING, ACCEL_ACCEL, NULL, NULL, 0, 0, 0 },
-    { "jit", OPT_ARG_BOOL, ACCEL_JIT, NULL, NULL, 0, 0, 0 },
-    { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
-};
-
 static void usage(FILE *out)
 {
     fprintf(out,
@@ -80,28 +73,6 @@ static void usage(FILE *out)
             "Runs a 32-bit x86 Linux program.\n\n",
             util_progname());
     options_print_help(out, user_options);
-}
-
-static const JitBackend *parse_accel(const char *list)
-{
-    SubOptParser sp;
-    const OptionDef *def;
-    OptionValue v;
-    int r;
-    bool jit = true;
-    subopts_init(&sp, accel_options, list, "accel", "-accel");
-    while ((r = subopts_next(&sp, &def, &v)) == OPTIONS_FOUND) {
-        if (def->id == ACCEL_ACCEL && strcmp(v.str, "tcg") != 0) {
-            char q[UTIL_QUOTE_MAX];
-            util_quote(q, sizeof(q), v.str, (unsigned)strlen(v.str));
-            fatal_user_error("-accel: unknown accelerator '%s' (only tcg)", q);
-        }
-        if (def->id == ACCEL_JIT)
-            jit = v.num != 0;
-    }
-    if (r == OPTIONS_ERROR)
-        fatal_user_error("%s", sp.err);
-    return jit ? &jit_backend_x86_64 : &jit_backend_interp;
 }
 
 static void add_child_option(LinuxUserOptions *o, const char *opt, const char *value)
@@ -176,7 +147,7 @@ void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
             add_child_option(o, "-cpu", v.str);
             break;
         case OPT_ACCEL:
-            o->backend = parse_accel(v.str);
+            o->backend = accel_option_parse(v.str);
             add_child_option(o, "-accel", v.str);
             break;
         case OPT_TB_SIZE:

@@ -38,15 +38,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define MIMIC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MIMIC_ASAN 1
+#endif
+#endif
+#ifdef MIMIC_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include "jit/codebuf.h"
 #include "linux-user/syscall-internal.h"
 #include "linux-user/user-internal.h"
 #include "util/log.h"
-
-abi_long linux_clone_thread(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_t ptid,
-                            uint32_t tls, uint32_t ctid);
-void linux_signal_prepare_exec(LinuxThread *t);
-void linux_signal_after_failed_exec(LinuxThread *t);
 
 static LinuxProcess *atfork_proc;
 static int fork_snapshot_err;
@@ -170,12 +176,20 @@ typedef struct VforkStart {
     LinuxThread *c;
     uint32_t child_settid;     /* CLONE_CHILD_SETTID address, or 0 */
     sigset_t mask;             /* the host mask to run with */
+    /* AddressSanitizer keeps the current stack's bounds in the thread's
+     * TLS, which the child shares: the stack switches are announced to
+     * it as fiber switches, there and back. */
+    const void *parent_stack;
+    size_t parent_stack_size;
 } VforkStart;
 
 static int vfork_child_main(void *arg)
 {
     /* The parent's frame holds *arg: it waits until we exec or exit. */
-    const VforkStart *st = arg;
+    VforkStart *st = arg;
+#ifdef MIMIC_ASAN
+    __sanitizer_finish_switch_fiber(NULL, &st->parent_stack, &st->parent_stack_size);
+#endif
     LinuxThread *c = st->c;
     linux_current = c;
     c->tid = (int)syscall(SYS_gettid);
@@ -240,9 +254,20 @@ static abi_long do_vfork(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_
     sigset_t all;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &st.mask);
+#ifdef MIMIC_ASAN
+    void *fake_stack = NULL;
+    __sanitizer_start_switch_fiber(&fake_stack, stack, VFORK_STACK_SIZE);
+#endif
     pid_t pid = clone(vfork_child_main, (char *)stack + VFORK_STACK_SIZE,
                       CLONE_VM | CLONE_VFORK | SIGCHLD, &st);
     int err = errno;
+#ifdef MIMIC_ASAN
+    /* Back on our own stack; the child's "fiber" is gone (or never
+     * started, when clone failed). */
+    if (pid >= 0 && st.parent_stack)
+        __sanitizer_start_switch_fiber(NULL, st.parent_stack, st.parent_stack_size);
+    __sanitizer_finish_switch_fiber(fake_stack, NULL, NULL);
+#endif
     linux_current = t;
     pthread_sigmask(SIG_SETMASK, &st.mask, NULL);
     munmap(stack, VFORK_STACK_SIZE);

@@ -24,7 +24,7 @@ SYSCALL_DECL(mremap);
 SYSCALL_DECL(madvise);
 SYSCALL_DECL(msync);
 
-/* signal.c: dispositions, masks, frames.  The dispatcher stores every
+/* signal-calls.c: dispositions, masks, frames.  The dispatcher stores every
  * handler's result in eax, so sigreturn and rt_sigreturn return the eax
  * they restored from the frame. */
 SYSCALL_DECL(sigaction);

@@ -247,8 +247,8 @@ static void *thread_main(void *arg)
 }
 
 /* clone(CLONE_VM | CLONE_THREAD ...): glibc's pthread_create. */
-abi_long linux_clone_thread(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_t ptid,
-                            uint32_t tls, uint32_t ctid)
+int32_t linux_clone_thread(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_t ptid,
+                           uint32_t tls, uint32_t ctid)
 {
     LinuxProcess *proc = t->proc;
     LinuxThread *nt = linux_thread_new(proc);

@@ -84,6 +84,11 @@ void linux_thread_free(LinuxThread *t);
 /* Per host thread: the sigaltstack the fault handler runs on. */
 int linux_thread_host_init(LinuxThread *t);
 
+/* clone(CLONE_VM | CLONE_THREAD ...): a new guest thread on a new host
+ * thread; its tid, or -errno. */
+int32_t linux_clone_thread(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_t ptid,
+                           uint32_t tls, uint32_t ctid);
+
 /* The thread exits (exit, or the last step of exit_group in a thread
  * that is not the last): clear_child_tid, unregister, host thread ends. */
 _Noreturn void linux_thread_exit(LinuxThread *t, int code);
@@ -127,6 +132,12 @@ bool linux_signal_deliverable(LinuxThread *t);
 /* Records an asynchronous signal for t (thread-directed) or the process;
  * async-signal-safe (the host handler calls it). */
 void linux_signal_record(LinuxProcess *proc, LinuxThread *t, int sig, const GuestSiginfo *info);
+
+/* Around a host execve: the new program inherits the guest's mask (and
+ * its ignored signals, which are ignored on the host too); undone if the
+ * exec fails. */
+void linux_signal_prepare_exec(LinuxThread *t);
+void linux_signal_after_failed_exec(LinuxThread *t);
 
 /* Ends the process as if killed by sig (WIFSIGNALED for the parent). */
 _Noreturn void linux_die_by_signal(int sig);

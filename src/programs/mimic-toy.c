@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec/accel-option.h"
 #include "exec/exec.h"
 #include "targets/toy/cpu.h"
 #include "util/error.h"
@@ -53,42 +54,12 @@ static const OptionDef toy_options[] = {
     { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
 };
 
-enum { ACCEL_ACCEL, ACCEL_JIT };
-
-static const OptionDef accel_options[] = {
-    { "accel", OPT_ARG_STRING, ACCEL_ACCEL, NULL, NULL, 0, 0, 0 },
-    { "jit", OPT_ARG_BOOL, ACCEL_JIT, NULL, NULL, 0, 0, 0 },
-    { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
-};
-
 static void usage(FILE *out)
 {
     fprintf(out, "usage: %s [options] FILE\n"
                  "Runs a raw toy-ISA memory image and prints its `out` values.\n\n",
             util_progname());
     options_print_help(out, toy_options);
-}
-
-static const JitBackend *parse_accel(const char *list)
-{
-    SubOptParser sp;
-    const OptionDef *def;
-    OptionValue v;
-    int r;
-    bool jit = true;
-    subopts_init(&sp, accel_options, list, "accel", "-accel");
-    while ((r = subopts_next(&sp, &def, &v)) == OPTIONS_FOUND) {
-        if (def->id == ACCEL_ACCEL && strcmp(v.str, "tcg") != 0) {
-            char q[UTIL_QUOTE_MAX];
-            util_quote(q, sizeof(q), v.str, (unsigned)strlen(v.str));
-            fatal_user_error("-accel: unknown accelerator '%s' (only tcg)", q);
-        }
-        if (def->id == ACCEL_JIT)
-            jit = v.num != 0;
-    }
-    if (r == OPTIONS_ERROR)
-        fatal_user_error("%s", sp.err);
-    return jit ? &jit_backend_x86_64 : &jit_backend_interp;
 }
 
 static void load_image(ToyCPU *cpu, const char *path)
@@ -132,7 +103,7 @@ int main(int argc, char **argv)
     options_init(&p, toy_options, argc, argv);
     while ((r = options_next(&p, &def, &v)) == OPTIONS_FOUND) {
         switch (def->id) {
-        case OPT_ACCEL: cfg.backend = parse_accel(v.str); break;
+        case OPT_ACCEL: cfg.backend = accel_option_parse(v.str); break;
         case OPT_TB_SIZE: cfg.tb_size = v.num; break;
         case OPT_ICOUNT_LIMIT: limit = v.num; break;
         case OPT_ONE_INSN: cfg.default_cflags = 1; break;

@@ -26,8 +26,9 @@ reference falls back to qemu-i386 and says so; REF=qemu forces that.
 
 Every run happens in its own session, so a hung guest and all its
 children are killed, and has a timeout: an emulated run gets 500 times
-what the native run took, at least 10 s and at most LINUX_USER_TIMEOUT
-seconds (default 60).  A suite also has a budget, LINUX_USER_BUDGET
+what the native run took, at least 30 s (the interpreter under
+AddressSanitizer on a loaded 2-core machine needs about 10 s for the
+slowest shell loop) and at most LINUX_USER_TIMEOUT seconds (default 60).  A suite also has a budget, LINUX_USER_BUDGET
 seconds (default 240, inside the 300 s tests/run-suites.py allows): once
 spent, the cases not run yet are counted as failed, so that an emulator
 that hangs everywhere still gets a complete, honest tally.  Results are
@@ -109,7 +110,7 @@ def timeout_seconds():
 
 def emulated_timeout(reference):
     """The timeout of an emulated run whose reference run is reference."""
-    return min(timeout_seconds(), max(10.0, 500 * reference.seconds))
+    return min(timeout_seconds(), max(30.0, 500 * reference.seconds))
 
 
 class Budget:

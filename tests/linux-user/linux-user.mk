@@ -9,12 +9,13 @@
 #   tests/linux-user/run-busybox.py sort-lexical awk-strings   some cases
 #
 # The test programs are C, built with gcc -m32 (Debian's gcc-multilib)
-# into $(BUILD)/tests/linux-user/; libc-basics.c is linked three ways.
+# into $(BUILD)/tests/linux-user/; libc-basics.c is linked three ways,
+# fpmath.c compiled for the x87 and for SSE2.
 
 LU_OUT := $(BUILD)/tests/linux-user
 LU_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 LU_PROGS := $(addprefix $(LU_OUT)/,libc-dynamic libc-static libc-static-pie threads \
-              signals faults forkexec exec-target smc)
+              signals faults forkexec exec-target smc fpmath-x87 fpmath-sse cpu-features)
 
 $(LU_OUT)/libc-dynamic: tests/linux-user/progs/libc-basics.c
 	@mkdir -p $(@D)
@@ -31,6 +32,15 @@ $(LU_OUT)/libc-static-pie: tests/linux-user/progs/libc-basics.c
 $(LU_OUT)/threads: tests/linux-user/progs/threads.c
 	@mkdir -p $(@D)
 	$(CC) $(LU_CFLAGS) -pthread -o $@ $<
+
+# fpmath.c twice: x87 code (gcc's default for -m32) and SSE2 code.
+$(LU_OUT)/fpmath-x87: tests/linux-user/progs/fpmath.c
+	@mkdir -p $(@D)
+	$(CC) $(LU_CFLAGS) -mfpmath=387 -o $@ $< -lm
+
+$(LU_OUT)/fpmath-sse: tests/linux-user/progs/fpmath.c
+	@mkdir -p $(@D)
+	$(CC) $(LU_CFLAGS) -msse2 -mfpmath=sse -o $@ $< -lm
 
 $(LU_OUT)/%: tests/linux-user/progs/%.c
 	@mkdir -p $(@D)

@@ -22,6 +22,7 @@
  * (ModRM must select memory/register), PRIV (#GP(0) at CPL 3), MODRM
  * (a ModRM byte with no E/G operand, e.g. groups and multi-byte NOP).
  */
+#include "targets/i386/helper.h"
 #include "targets/i386/translate-core.h"
 
 /* Operand specifications in SDM notation. */
@@ -171,21 +172,23 @@ static const I386OpEntry grp11_EvIz[8] = {
 };
 
 /* Group 6 (0F 00) and group 7 (0F 01): system instructions.  SLDT, STR,
- * SGDT, SIDT and SMSW are unprivileged on hardware but give #GP at CPL 3
- * with CR4.UMIP, which Linux sets where the CPU has it; mimic models a
- * CPU with UMIP.  LAR/LSL/VERR/VERW are not modelled (#UD). */
+ * SGDT, SIDT and SMSW give #GP at CPL 3 on a CPU with CR4.UMIP, which
+ * Linux sets, and the kernel then emulates them with fixed values:
+ * mimic stores those values (translate-seg.c). */
 static const I386OpEntry grp6[8] = {
-    [0] = PRIV("sldt", Ew),
-    [1] = PRIV("str", Ew),
+    [0] = I("sldt", i386_trans_umip_store, 0, UMIP_SLDT, Ew),
+    [1] = I("str", i386_trans_umip_store, 0, UMIP_STR, Ew),
     [2] = PRIV("lldt", Ew),
     [3] = PRIV("ltr", Ew),
+    [4] = I("verr", i386_trans_verx, 0, I386_SEGCHK_VERR, Ew),
+    [5] = I("verw", i386_trans_verx, 0, I386_SEGCHK_VERW, Ew),
 };
 static const I386OpEntry grp7[8] = {
-    [0] = PRIV("sgdt", M),
-    [1] = PRIV("sidt", M),
+    [0] = I("sgdt", i386_trans_umip_store, 0, UMIP_SGDT, M),
+    [1] = I("sidt", i386_trans_umip_store, 0, UMIP_SIDT, M),
     [2] = PRIV("lgdt", M),
     [3] = PRIV("lidt", M),
-    [4] = PRIV("smsw", Ew),
+    [4] = I("smsw", i386_trans_umip_store, 0, UMIP_SMSW, Ew),
     [6] = PRIV("lmsw", Ew),
     [7] = PRIV("invlpg", M),
 };
@@ -429,6 +432,8 @@ const I386OpEntry i386_optab_1byte[256] = {
 const I386OpEntry i386_optab_0f[256] = {
     [0x00] = GROUP("grp6", grp6, ),
     [0x01] = GROUP("grp7", grp7, ),
+    [0x02] = I("lar", i386_trans_lar_lsl, 0, I386_SEGCHK_LAR, Gv, Ew),
+    [0x03] = I("lsl", i386_trans_lar_lsl, 0, I386_SEGCHK_LSL, Gv, Ew),
     [0x06] = PRIV("clts", ),
     [0x08] = PRIV("invd", ),
     [0x09] = PRIV("wbinvd", ),

@@ -31,6 +31,13 @@ void helper_lcall(CPUState *env, uint32_t sel, uint32_t offset, uint32_t next_ei
 void helper_lret(CPUState *env, uint32_t dflag, uint32_t imm);
 void helper_iret(CPUState *env, uint32_t dflag);
 
+/* LAR, LSL, VERR, VERW (op): whether selector sel passes the checks
+ * (the new ZF), and what LAR or LSL writes when it does (the access
+ * rights masked to 0x00ffff00, or the limit in bytes). */
+enum { I386_SEGCHK_LAR, I386_SEGCHK_LSL, I386_SEGCHK_VERR, I386_SEGCHK_VERW };
+uint32_t helper_seg_check(CPUState *env, uint32_t sel, uint32_t op);
+uint32_t helper_seg_info(CPUState *env, uint32_t sel, uint32_t op);
+
 /* LOCKed read-modify-write of guest memory at addr (helper-lock.c):
  * applies op (I386_LOCK_*) with val atomically at size ot and returns
  * the old value. */

@@ -2,7 +2,8 @@
  * Segment registers: loading a selector from the GDT or LDT with the
  * checks of the SDM (vol. 2, MOV and POP "protected mode exceptions";
  * vol. 3, 5.5-5.8), and the far transfers (JMP/CALL/RET far, IRET) that
- * load CS.
+ * load CS; LAR, LSL, VERR and VERW, which read descriptors without
+ * loading them.
  *
  * User mode runs at CPL 3 and never changes privilege: a far transfer
  * may only reach a code segment of the same level (a conforming one of
@@ -250,4 +251,68 @@ void helper_iret(CPUState *env, uint32_t dflag)
     cpu->regs[R_ESP] = stack_esp(cpu, esp + 3 * size);
     uint32_t mask = dflag == IR_MO_32 ? 0xffffffffu : 0xffffu;
     helper_write_eflags(env, fl, mask);
+}
+
+/* ---- LAR, LSL, VERR, VERW (SDM vol. 2; vol. 3, 5.10.3) ----
+ *
+ * They never fault on the selector: an unusable one clears ZF and leaves
+ * the destination alone.  Common to all four at CPL 3: a null selector
+ * (GDT index 0; an LDT index 0 is a real entry) or one beyond its table
+ * is refused, and so is a data segment, non-conforming code segment or
+ * (LAR/LSL) system descriptor whose DPL is below CPL or the RPL.  The
+ * present bit is not checked.  LAR/LSL accept system descriptors of the
+ * types the SDM lists (LSL only those with a limit: LDT and TSS), VERR
+ * any code/data segment that can be read, VERW writable data only. */
+
+static bool seg_access_ok(const I386CPU *cpu, uint32_t sel, uint32_t op, uint64_t *d)
+{
+    sel &= 0xffff;
+    if ((sel & 0xfffc) == 0 || !fetch_desc(cpu, sel, d))
+        return false;
+    unsigned type = desc_type(*d), dpl = desc_dpl(*d), rpl = sel & 3;
+    bool privileged = dpl < CPL || dpl < rpl;
+    if (!desc_s(*d)) {
+        /* LAR: 16/32-bit TSS (available or busy), LDT, call gates, task
+         * gate; LSL: the ones with a limit. */
+        static const uint16_t lar_types = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 5 |
+                                          1u << 9 | 1u << 11 | 1u << 12;
+        static const uint16_t lsl_types = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 9 | 1u << 11;
+        uint16_t valid = op == I386_SEGCHK_LAR ? lar_types
+                         : op == I386_SEGCHK_LSL ? lsl_types : 0;
+        return (valid >> type & 1) && !privileged;
+    }
+    bool code = type & DESC_TYPE_CODE;
+    bool conforming_code = code && (type & DESC_TYPE_CONFORM);
+    switch (op) {
+    case I386_SEGCHK_VERR:
+        if (code && !(type & DESC_TYPE_WRITE))
+            return false;          /* execute-only */
+        break;
+    case I386_SEGCHK_VERW:
+        if (code || !(type & DESC_TYPE_WRITE))
+            return false;
+        break;
+    default:
+        break;
+    }
+    return conforming_code || !privileged;
+}
+
+uint32_t helper_seg_check(CPUState *env, uint32_t sel, uint32_t op)
+{
+    uint64_t d;
+    return seg_access_ok(i386_cpu(env), sel, op, &d);
+}
+
+/* The access rights as LAR writes them: descriptor bits 40-55 in place,
+ * bits 16-19 holding the limit's top nibble as the reference host does
+ * (the SDM leaves them undefined). */
+uint32_t helper_seg_info(CPUState *env, uint32_t sel, uint32_t op)
+{
+    uint64_t d;
+    if (!seg_access_ok(i386_cpu(env), sel, op, &d))
+        return 0;
+    if (op == I386_SEGCHK_LSL)
+        return desc_limit(d);
+    return (uint32_t)(d >> 32) & 0x00ffff00u;
 }

@@ -93,5 +93,9 @@ I386TransFn i386_trans_push_seg;       /* 06 0E 16 1E, 0F A0 A8 */
 I386TransFn i386_trans_pop_seg;        /* 07 17 1F, 0F A1 A9 */
 I386TransFn i386_trans_lxs;            /* C4 LES, C5 LDS, 0F B2 LSS, 0F B4 LFS, 0F B5 LGS */
 I386TransFn i386_trans_arpl;           /* 63 */
+I386TransFn i386_trans_lar_lsl;        /* 0F 02 LAR, 0F 03 LSL: arg = I386_SEGCHK_* */
+I386TransFn i386_trans_verx;           /* 0F 00 /4 VERR, /5 VERW: arg = I386_SEGCHK_* */
+I386TransFn i386_trans_umip_store;     /* 0F 00 /0 /1, 0F 01 /0 /1 /4: arg = UMIP_* */
+enum { UMIP_SGDT, UMIP_SIDT, UMIP_SMSW, UMIP_SLDT, UMIP_STR };
 
 #endif
