@@ -49,10 +49,13 @@ include src/targets/toy/toy.mk
 include src/targets/i386/i386.mk
 include src/replay/replay.mk
 include src/linux-user/linux-user.mk
+include conformance/conformance.mk
 include tests/unit/unit.mk
 include tests/linux-user/linux-user.mk
 include demo/demo.mk
 include tests/oracle/oracle.mk
+include tests/test-i386/test-i386.mk
+include conformance/fuzz-insn/fuzz-insn.mk
 include bench/bench.mk
 include fuzz/fuzz.mk
 

@@ -21,11 +21,13 @@ struct TargetInfo;
  * The instruction budget, checked on entry to every block.
  *
  * `low` counts the instructions this vCPU may still start in the current
- * chunk; a block subtracts its instruction count from the 32-bit word and
- * stores back only `low`, leaving the loop when the result is negative.
- * Setting `high` to 0xffff (cpu_exit, from any thread or a signal handler)
- * makes the word negative, so the next block entry leaves too; storing
- * only the low half is what keeps a concurrent request from being lost.
+ * chunk.  A block leaves the loop without running when `high` is set or
+ * `low` is smaller than its instruction count (the 32-bit word minus the
+ * count would be negative); otherwise it subtracts the count from `low`
+ * and writes back only `low`.  Setting `high` to 0xffff (cpu_exit, from
+ * any thread or a signal handler) makes the next block entry leave;
+ * writing only the low half is what keeps a concurrent request from being
+ * lost.
  */
 typedef union CPUBudget {
     uint32_t u32;

@@ -3,7 +3,7 @@
  *
  *   mimic-i386 [-L path] [-E var=val] [-U var] [-0 argv0] [-cpu model]
  *              [-accel tcg[,jit=off]] [-tb-size MB] [-one-insn-per-tb]
- *              [-strace] [-d items] [-D file] [-version] [-h]
+ *              [-strace] [-trace-cpu file] [-d items] [-D file] [-version] [-h]
  *              PROGRAM [ARGS...]
  *
  * Options stop at the program (or "--").  The options that change how a
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "targets/i386/cpu-trace.h"
 #include "exec/accel-option.h"
 #include "linux-user/linux-user.h"
 #include "targets/i386/cpuid.h"
@@ -39,6 +40,7 @@ enum {
     OPT_LOG_FILE,
     OPT_VERSION,
     OPT_HELP,
+    OPT_TRACE_CPU,
 };
 
 static const OptionDef user_options[] = {
@@ -57,6 +59,8 @@ static const OptionDef user_options[] = {
       16u << 10, 1ull << 30, 1ull << 20 },
     { "one-insn-per-tb", OPT_ARG_NONE, OPT_ONE_INSN, NULL,
       "translate one guest instruction per block", 0, 0, 0 },
+    { "trace-cpu", OPT_ARG_STRING, OPT_TRACE_CPU, "file",
+      "write a trace of every instruction (docs/trace-format.md)", 0, 0, 0 },
     { "strace", OPT_ARG_NONE, OPT_STRACE, NULL, "log system calls", 0, 0, 0 },
     { "d", OPT_ARG_STRING, OPT_LOG, "item,...", "log the items (-d help lists them)", 0, 0, 0 },
     { "D", OPT_ARG_STRING, OPT_LOG_FILE, "file", "write the log to file", 0, 0, 0 },
@@ -157,6 +161,10 @@ void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
         case OPT_ONE_INSN:
             o->one_insn_per_tb = true;
             add_child_option(o, "-one-insn-per-tb", NULL);
+            break;
+        case OPT_TRACE_CPU:
+            /* Not passed on to an exec'd child: the file is this run's. */
+            cpu_trace_request(v.str, argc, argv);
             break;
         case OPT_STRACE:
             o->strace = true;

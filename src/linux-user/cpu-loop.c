@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <signal.h>
 
+#include "targets/i386/cpu-trace.h"
 #include "linux-user/syscall.h"
 #include "linux-user/user-internal.h"
 #include "targets/i386/fpu.h"
@@ -122,11 +123,16 @@ static void exception_to_signal(LinuxThread *t, int excp)
 _Noreturn void linux_cpu_loop(LinuxThread *t)
 {
     CPUState *cs = &t->cpu.parent;
+    bool tracing = cpu_trace_active(&t->cpu);   /* -trace-cpu */
     for (;;) {
+        if (tracing)
+            cpu_trace_before_exec(&t->cpu);
         int excp = cpu_exec(cs);
         switch (excp) {
         case I386_EXCP_SYSCALL: {
             uint32_t nr = t->cpu.regs[R_EAX];
+            if (tracing)
+                cpu_trace_sync();   /* the call may end the process */
             linux_syscall(t);
             if ((int32_t)t->cpu.regs[R_EAX] == -EINTR && linux_syscall_restartable(nr)) {
                 t->syscall_interrupted = true;
@@ -135,7 +141,7 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
             break;
         }
         case EXCP_INTERRUPT:
-        case EXCP_BUDGET:
+        case EXCP_BUDGET:   /* also -trace-cpu's one-instruction limit */
         case EXCP_NONE:
             break;
         default:

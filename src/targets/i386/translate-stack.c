@@ -49,14 +49,16 @@ void i386_trans_pusha(I386DisasContext *s, const I386Insn *insn)
     ir_gen_mov(s->base.f, IR_I32, REG(R_ESP), gen_esp_plus(s, -(8 * size)));
 }
 
-/* POPA: the reverse; the saved ESP is skipped. */
+/* POPA: the reverse; the saved ESP is skipped.  The slots are read from
+ * ESP upwards (EDI first), as hardware pops them, so a fault reports the
+ * lowest unreadable slot. */
 void i386_trans_popa(I386DisasContext *s, const I386Insn *insn)
 {
     (void)insn;
     unsigned ot = s->dflag;
     uint32_t size = 1u << ot;
     IRTemp v[8];
-    for (int r = 0; r < 8; r++) {
+    for (int r = 7; r >= 0; r--) {
         if (r == R_ESP)
             continue;
         IRTemp slot = gen_esp_plus(s, (uint32_t)(7 - r) * size);
