@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "linux-user/elf-parse.h"
+#include "util/bytes.h"
 
 #define PAGE_SIZE_ 4096u
 
@@ -32,16 +33,6 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...)
     vsnprintf(err, errlen, fmt, ap);
     va_end(ap);
     return false;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static bool mem_source_read(void *opaque, uint64_t off, void *buf, size_t len)
@@ -91,15 +82,15 @@ bool elf_parse(const ElfSource *src, ElfInfo *info, char *err, size_t errlen)
         return fail(err, errlen, "not a 32-bit ELF file (class %u)", eh[4]);
     if (eh[5] != 1)
         return fail(err, errlen, "not a little-endian ELF file (data encoding %u)", eh[5]);
-    if (eh[6] != 1 || rd32(eh + 20) != 1)
-        return fail(err, errlen, "unsupported ELF version %u", eh[6] != 1 ? eh[6] : rd32(eh + 20));
-    uint16_t type = rd16(eh + 16), machine = rd16(eh + 18);
+    if (eh[6] != 1 || ld_le32(eh + 20) != 1)
+        return fail(err, errlen, "unsupported ELF version %u", eh[6] != 1 ? eh[6] : ld_le32(eh + 20));
+    uint16_t type = ld_le16(eh + 16), machine = ld_le16(eh + 18);
     if (machine != 3)
         return fail(err, errlen, "not an i386 program (ELF machine %u)", machine);
     if (type != ELF_ET_EXEC && type != ELF_ET_DYN)
         return fail(err, errlen, "not an executable or shared object (ELF type %u)", type);
-    uint32_t phoff = rd32(eh + 28);
-    uint16_t phentsize = rd16(eh + 42), phnum = rd16(eh + 44);
+    uint32_t phoff = ld_le32(eh + 28);
+    uint16_t phentsize = ld_le16(eh + 42), phnum = ld_le16(eh + 44);
     if (phentsize != 32)
         return fail(err, errlen, "bad program header size %u (32 expected)", phentsize);
     if (phnum == 0)
@@ -114,7 +105,7 @@ bool elf_parse(const ElfSource *src, ElfInfo *info, char *err, size_t errlen)
         return fail(err, errlen, "cannot read the program headers");
 
     info->type = type;
-    info->entry = rd32(eh + 24);
+    info->entry = ld_le32(eh + 24);
     info->phoff = phoff;
     info->phnum = phnum;
 
@@ -125,14 +116,14 @@ bool elf_parse(const ElfSource *src, ElfInfo *info, char *err, size_t errlen)
     for (int i = 0; i < phnum; i++) {
         const uint8_t *p = raw + i * 32;
         ElfPhdr *ph = &info->phdr[i];
-        ph->type = rd32(p);
-        ph->offset = rd32(p + 4);
-        ph->vaddr = rd32(p + 8);
-        ph->paddr = rd32(p + 12);
-        ph->filesz = rd32(p + 16);
-        ph->memsz = rd32(p + 20);
-        ph->flags = rd32(p + 24);
-        ph->align = rd32(p + 28);
+        ph->type = ld_le32(p);
+        ph->offset = ld_le32(p + 4);
+        ph->vaddr = ld_le32(p + 8);
+        ph->paddr = ld_le32(p + 12);
+        ph->filesz = ld_le32(p + 16);
+        ph->memsz = ld_le32(p + 20);
+        ph->flags = ld_le32(p + 24);
+        ph->align = ld_le32(p + 28);
         switch (ph->type) {
         case ELF_PT_LOAD:
             if (!check_load(ph, i, src->size, err, errlen))

@@ -32,6 +32,7 @@
 
 #include "linux-user/user-internal.h"
 #include "targets/i386/fpu.h"
+#include "util/bytes.h"
 
 enum {
     SC_GS = 0, SC_FS = 4, SC_ES = 8, SC_DS = 12,
@@ -63,30 +64,6 @@ enum {
 #define FIX_EFLAGS (I386_AC | I386_OF | I386_DF | I386_TF | I386_SF | I386_ZF | I386_AF | \
                     I386_PF | I386_CF | I386_RF)
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    memcpy(p, &v, 2);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
-}
-
 /* Trap number Linux records for the signal's cause. */
 static uint32_t trapno_of(const LinuxThread *t, int sig)
 {
@@ -106,28 +83,28 @@ static void fill_sigcontext(LinuxThread *t, int sig, uint8_t *sc, uint32_t fpsta
 {
     I386CPU *cpu = &t->cpu;
     memset(sc, 0, SC_SIZE);
-    put16(sc + SC_GS, (uint16_t)cpu->segs[R_GS].selector);
-    put16(sc + SC_FS, (uint16_t)cpu->segs[R_FS].selector);
-    put16(sc + SC_ES, (uint16_t)cpu->segs[R_ES].selector);
-    put16(sc + SC_DS, (uint16_t)cpu->segs[R_DS].selector);
-    put32(sc + SC_EDI, cpu->regs[R_EDI]);
-    put32(sc + SC_ESI, cpu->regs[R_ESI]);
-    put32(sc + SC_EBP, cpu->regs[R_EBP]);
-    put32(sc + SC_ESP, cpu->regs[R_ESP]);
-    put32(sc + SC_EBX, cpu->regs[R_EBX]);
-    put32(sc + SC_EDX, cpu->regs[R_EDX]);
-    put32(sc + SC_ECX, cpu->regs[R_ECX]);
-    put32(sc + SC_EAX, cpu->regs[R_EAX]);
-    put32(sc + SC_TRAPNO, trapno_of(t, sig));
-    put32(sc + SC_ERR, t->fault_signo == sig ? cpu->error_code : 0);
-    put32(sc + SC_EIP, cpu->eip);
-    put16(sc + SC_CS, (uint16_t)cpu->segs[R_CS].selector);
-    put32(sc + SC_EFLAGS, i386_get_eflags(cpu));
-    put32(sc + SC_ESP_AT_SIGNAL, cpu->regs[R_ESP]);
-    put16(sc + SC_SS, (uint16_t)cpu->segs[R_SS].selector);
-    put32(sc + SC_FPSTATE, fpstate);
-    put32(sc + SC_OLDMASK, oldmask);
-    put32(sc + SC_CR2, t->fault_signo == sig ? t->fault_addr : 0);
+    st_le16(sc + SC_GS, (uint16_t)cpu->segs[R_GS].selector);
+    st_le16(sc + SC_FS, (uint16_t)cpu->segs[R_FS].selector);
+    st_le16(sc + SC_ES, (uint16_t)cpu->segs[R_ES].selector);
+    st_le16(sc + SC_DS, (uint16_t)cpu->segs[R_DS].selector);
+    st_le32(sc + SC_EDI, cpu->regs[R_EDI]);
+    st_le32(sc + SC_ESI, cpu->regs[R_ESI]);
+    st_le32(sc + SC_EBP, cpu->regs[R_EBP]);
+    st_le32(sc + SC_ESP, cpu->regs[R_ESP]);
+    st_le32(sc + SC_EBX, cpu->regs[R_EBX]);
+    st_le32(sc + SC_EDX, cpu->regs[R_EDX]);
+    st_le32(sc + SC_ECX, cpu->regs[R_ECX]);
+    st_le32(sc + SC_EAX, cpu->regs[R_EAX]);
+    st_le32(sc + SC_TRAPNO, trapno_of(t, sig));
+    st_le32(sc + SC_ERR, t->fault_signo == sig ? cpu->error_code : 0);
+    st_le32(sc + SC_EIP, cpu->eip);
+    st_le16(sc + SC_CS, (uint16_t)cpu->segs[R_CS].selector);
+    st_le32(sc + SC_EFLAGS, i386_get_eflags(cpu));
+    st_le32(sc + SC_ESP_AT_SIGNAL, cpu->regs[R_ESP]);
+    st_le16(sc + SC_SS, (uint16_t)cpu->segs[R_SS].selector);
+    st_le32(sc + SC_FPSTATE, fpstate);
+    st_le32(sc + SC_OLDMASK, oldmask);
+    st_le32(sc + SC_CR2, t->fault_signo == sig ? t->fault_addr : 0);
 }
 
 /* The FP area (header + FXSAVE image) for the current state. */
@@ -136,7 +113,7 @@ static void fill_fpstate(I386CPU *cpu, uint8_t *fp)
     memset(fp, 0, FP_HEADER + I386_FX_SIZE);
     i386_fpu_save_fsave(cpu, fp);
     memcpy(fp + 108, cpu->fxstate + I386_FX_FSW, 2);   /* status */
-    put16(fp + 110, FP_MAGIC_FXSR);
+    st_le16(fp + 110, FP_MAGIC_FXSR);
     /* The 32-bit FXSAVE image: XMM8-15 and the rest are not part of it. */
     memcpy(fp + FP_HEADER, cpu->fxstate, I386_FX_GUEST_SIZE);
 }
@@ -168,28 +145,28 @@ bool i386_setup_frame(LinuxThread *t, int sig, const GuestSigAction *ka, const G
     uint8_t f[FRAME_SIZE];
     memset(f, 0, sizeof(f));
     uint32_t retcode = frame + (rt ? RT_RETCODE : FRAME_RETCODE);
-    put32(f + 0, (ka->flags & GUEST_SA_RESTORER) ? ka->restorer : retcode);
-    put32(f + 4, (uint32_t)sig);
+    st_le32(f + 0, (ka->flags & GUEST_SA_RESTORER) ? ka->restorer : retcode);
+    st_le32(f + 4, (uint32_t)sig);
     if (rt) {
-        put32(f + RT_PINFO, frame + RT_INFO);
-        put32(f + RT_PUC, frame + RT_UC);
+        st_le32(f + RT_PINFO, frame + RT_INFO);
+        st_le32(f + RT_PUC, frame + RT_UC);
         memcpy(f + RT_INFO, info->b, sizeof(info->b));
         uint8_t *uc = f + RT_UC;
-        put32(uc + UC_FLAGS, 0);
-        put32(uc + UC_LINK, 0);
-        put32(uc + UC_STACK, t->ss_sp);
-        put32(uc + UC_STACK + 4, t->ss_size == 0 ? GUEST_SS_DISABLE
+        st_le32(uc + UC_FLAGS, 0);
+        st_le32(uc + UC_LINK, 0);
+        st_le32(uc + UC_STACK, t->ss_sp);
+        st_le32(uc + UC_STACK + 4, t->ss_size == 0 ? GUEST_SS_DISABLE
                                  : (on_alt ? GUEST_SS_ONSTACK : 0) |
                                        (t->ss_flags & GUEST_SS_AUTODISARM));
-        put32(uc + UC_STACK + 8, t->ss_size);
+        st_le32(uc + UC_STACK + 8, t->ss_size);
         fill_sigcontext(t, sig, uc + UC_MCONTEXT, fpstate, (uint32_t)saved_mask);
-        put32(uc + UC_SIGMASK, (uint32_t)saved_mask);
-        put32(uc + UC_SIGMASK + 4, (uint32_t)(saved_mask >> 32));
+        st_le32(uc + UC_SIGMASK, (uint32_t)saved_mask);
+        st_le32(uc + UC_SIGMASK + 4, (uint32_t)(saved_mask >> 32));
         static const uint8_t code[8] = { 0xb8, 173, 0, 0, 0, 0xcd, 0x80, 0 };
         memcpy(f + RT_RETCODE, code, sizeof(code));
     } else {
         fill_sigcontext(t, sig, f + FRAME_SC, fpstate, (uint32_t)saved_mask);
-        put32(f + FRAME_EXTRAMASK, (uint32_t)(saved_mask >> 32));
+        st_le32(f + FRAME_EXTRAMASK, (uint32_t)(saved_mask >> 32));
         static const uint8_t code[8] = { 0x58, 0xb8, 119, 0, 0, 0, 0xcd, 0x80 };
         memcpy(f + FRAME_RETCODE, code, sizeof(code));
     }
@@ -230,26 +207,26 @@ static bool restore_sigcontext(LinuxThread *t, const uint8_t *sc)
 {
     I386CPU *cpu = &t->cpu;
     GuestSpace *gs = &t->proc->space;
-    if ((get16(sc + SC_CS) | 3) != LINUX_USER_CS)
+    if ((ld_le16(sc + SC_CS) | 3) != LINUX_USER_CS)
         return false;   /* only the flat 32-bit code segment runs guest code */
-    if (!load_frame_seg(cpu, R_SS, get16(sc + SC_SS)) ||
-        !load_frame_seg(cpu, R_GS, get16(sc + SC_GS)) ||
-        !load_frame_seg(cpu, R_FS, get16(sc + SC_FS)) ||
-        !load_frame_seg(cpu, R_ES, get16(sc + SC_ES)) ||
-        !load_frame_seg(cpu, R_DS, get16(sc + SC_DS)))
+    if (!load_frame_seg(cpu, R_SS, ld_le16(sc + SC_SS)) ||
+        !load_frame_seg(cpu, R_GS, ld_le16(sc + SC_GS)) ||
+        !load_frame_seg(cpu, R_FS, ld_le16(sc + SC_FS)) ||
+        !load_frame_seg(cpu, R_ES, ld_le16(sc + SC_ES)) ||
+        !load_frame_seg(cpu, R_DS, ld_le16(sc + SC_DS)))
         return false;
-    cpu->regs[R_EDI] = get32(sc + SC_EDI);
-    cpu->regs[R_ESI] = get32(sc + SC_ESI);
-    cpu->regs[R_EBP] = get32(sc + SC_EBP);
-    cpu->regs[R_ESP] = get32(sc + SC_ESP);
-    cpu->regs[R_EBX] = get32(sc + SC_EBX);
-    cpu->regs[R_EDX] = get32(sc + SC_EDX);
-    cpu->regs[R_ECX] = get32(sc + SC_ECX);
-    cpu->regs[R_EAX] = get32(sc + SC_EAX);
-    cpu->eip = get32(sc + SC_EIP);
-    i386_set_eflags(cpu, get32(sc + SC_EFLAGS), FIX_EFLAGS);
+    cpu->regs[R_EDI] = ld_le32(sc + SC_EDI);
+    cpu->regs[R_ESI] = ld_le32(sc + SC_ESI);
+    cpu->regs[R_EBP] = ld_le32(sc + SC_EBP);
+    cpu->regs[R_ESP] = ld_le32(sc + SC_ESP);
+    cpu->regs[R_EBX] = ld_le32(sc + SC_EBX);
+    cpu->regs[R_EDX] = ld_le32(sc + SC_EDX);
+    cpu->regs[R_ECX] = ld_le32(sc + SC_ECX);
+    cpu->regs[R_EAX] = ld_le32(sc + SC_EAX);
+    cpu->eip = ld_le32(sc + SC_EIP);
+    i386_set_eflags(cpu, ld_le32(sc + SC_EFLAGS), FIX_EFLAGS);
 
-    uint32_t fpstate = get32(sc + SC_FPSTATE);
+    uint32_t fpstate = ld_le32(sc + SC_FPSTATE);
     if (fpstate == 0) {
         i386_fpu_reset(cpu);   /* the kernel clears the FPU for a NULL fpstate */
         return true;
@@ -257,7 +234,7 @@ static bool restore_sigcontext(LinuxThread *t, const uint8_t *sc)
     uint8_t fp[FP_HEADER + I386_FX_SIZE];
     if (copy_from_guest(gs, fp, fpstate, FP_HEADER) < 0)
         return false;
-    if (get16(fp + 110) == FP_MAGIC_FSAVE) {
+    if (ld_le16(fp + 110) == FP_MAGIC_FSAVE) {
         i386_fpu_load_fsave(cpu, fp);
         return true;
     }
@@ -274,7 +251,7 @@ bool i386_restore_sigframe(LinuxThread *t, uint64_t *mask)
     uint8_t f[FRAME_SIZE];
     if (copy_from_guest(&t->proc->space, f, frame, sizeof(f)) < 0)
         return false;
-    *mask = get32(f + FRAME_SC + SC_OLDMASK) | (uint64_t)get32(f + FRAME_EXTRAMASK) << 32;
+    *mask = ld_le32(f + FRAME_SC + SC_OLDMASK) | (uint64_t)ld_le32(f + FRAME_EXTRAMASK) << 32;
     return restore_sigcontext(t, f + FRAME_SC);
 }
 
@@ -285,13 +262,13 @@ bool i386_restore_rt_sigframe(LinuxThread *t, uint64_t *mask)
     if (copy_from_guest(&t->proc->space, f, frame, sizeof(f)) < 0)
         return false;
     const uint8_t *uc = f + RT_UC;
-    *mask = get32(uc + UC_SIGMASK) | (uint64_t)get32(uc + UC_SIGMASK + 4) << 32;
+    *mask = ld_le32(uc + UC_SIGMASK) | (uint64_t)ld_le32(uc + UC_SIGMASK + 4) << 32;
     if (!restore_sigcontext(t, uc + UC_MCONTEXT))
         return false;
     /* restore_altstack: as sigaltstack would, all errors but EFAULT
      * ignored; checked against the restored esp. */
-    uint32_t ss_sp = get32(uc + UC_STACK), ss_flags = get32(uc + UC_STACK + 4);
-    uint32_t ss_size = get32(uc + UC_STACK + 8);
+    uint32_t ss_sp = ld_le32(uc + UC_STACK), ss_flags = ld_le32(uc + UC_STACK + 4);
+    uint32_t ss_size = ld_le32(uc + UC_STACK + 8);
     if (!linux_on_sigstack(t, t->cpu.regs[R_ESP])) {
         uint32_t mode = ss_flags & ~(uint32_t)GUEST_SS_AUTODISARM;
         if (mode == GUEST_SS_DISABLE) {

@@ -10,28 +10,8 @@
 
 #include "targets/i386/fpu-thunk.h"
 #include "targets/i386/fpu.h"
+#include "util/bytes.h"
 #include "util/error.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-    uint16_t v;
-    memcpy(&v, p, 2);
-    return v;
-}
-static uint32_t get32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-static void put16(uint8_t *p, uint16_t v)
-{
-    memcpy(p, &v, 2);
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
 
 void i386_fpu_reset(I386CPU *cpu)
 {
@@ -39,16 +19,16 @@ void i386_fpu_reset(I386CPU *cpu)
         fatal_internal("I386CPU is not 16-byte aligned (FXSAVE needs it)");
     uint8_t *fx = cpu->fxstate;
     memset(fx, 0, I386_FX_SIZE);
-    put16(fx + I386_FX_FCW, 0x37f);
-    put32(fx + I386_FX_MXCSR, 0x1f80);
-    put32(fx + I386_FX_MXCSR_MASK, i386_fpu_host()->mxcsr_mask);
+    st_le16(fx + I386_FX_FCW, 0x37f);
+    st_le32(fx + I386_FX_MXCSR, 0x1f80);
+    st_le32(fx + I386_FX_MXCSR_MASK, i386_fpu_host()->mxcsr_mask);
 }
 
 int i386_fpu_sigfpe_code(const I386CPU *cpu)
 {
     /* The exceptions both flagged and unmasked (status and control word
      * bits 0-5: IE DE ZE OE UE PE), tested in the order Linux does. */
-    unsigned err = get16(cpu->fxstate + I386_FX_FSW) & ~get16(cpu->fxstate + I386_FX_FCW);
+    unsigned err = ld_le16(cpu->fxstate + I386_FX_FSW) & ~ld_le16(cpu->fxstate + I386_FX_FCW);
     if (err & 0x01)
         return FPE_FLTINV;     /* invalid operation, stack fault */
     if (err & 0x04)
@@ -83,11 +63,11 @@ void i386_fpu_save_fsave(I386CPU *cpu, uint8_t out[I386_FSAVE32_SIZE])
     /* FNSAVE [rsi] (DD /6) without saving back: the state stays. */
     state_thunk(0xdd, 6, 0)(cpu->fxstate, out, 0);
     const uint8_t *fx = cpu->fxstate;
-    put32(out + FENV32_FIP, get32(fx + I386_FX_FIP));
-    put16(out + FENV32_FCS, get16(fx + I386_FX_FCS));
-    put16(out + FENV32_FOP, get16(fx + I386_FX_FOP) & 0x7ff);
-    put32(out + FENV32_FDP, get32(fx + I386_FX_FDP));
-    put16(out + FENV32_FDS, get16(fx + I386_FX_FDS));
+    st_le32(out + FENV32_FIP, ld_le32(fx + I386_FX_FIP));
+    st_le16(out + FENV32_FCS, ld_le16(fx + I386_FX_FCS));
+    st_le16(out + FENV32_FOP, ld_le16(fx + I386_FX_FOP) & 0x7ff);
+    st_le32(out + FENV32_FDP, ld_le32(fx + I386_FX_FDP));
+    st_le16(out + FENV32_FDS, ld_le16(fx + I386_FX_FDS));
 }
 
 void i386_fpu_load_fsave(I386CPU *cpu, const uint8_t in[I386_FSAVE32_SIZE])
@@ -98,34 +78,34 @@ void i386_fpu_load_fsave(I386CPU *cpu, const uint8_t in[I386_FSAVE32_SIZE])
                                                                     (void *)in, 0);
     uint8_t *fx = cpu->fxstate;
     bool zero_sel = i386_fpu_host()->fcs_fds_zero;
-    put16(fx + I386_FX_FOP, get16(in + FENV32_FOP) & 0x7ff);
-    put32(fx + I386_FX_FIP, get32(in + FENV32_FIP));
-    put16(fx + I386_FX_FCS, zero_sel ? 0 : get16(in + FENV32_FCS));
-    put32(fx + I386_FX_FDP, get32(in + FENV32_FDP));
-    put16(fx + I386_FX_FDS, zero_sel ? 0 : get16(in + FENV32_FDS));
+    st_le16(fx + I386_FX_FOP, ld_le16(in + FENV32_FOP) & 0x7ff);
+    st_le32(fx + I386_FX_FIP, ld_le32(in + FENV32_FIP));
+    st_le16(fx + I386_FX_FCS, zero_sel ? 0 : ld_le16(in + FENV32_FCS));
+    st_le32(fx + I386_FX_FDP, ld_le32(in + FENV32_FDP));
+    st_le16(fx + I386_FX_FDS, zero_sel ? 0 : ld_le16(in + FENV32_FDS));
 }
 
 void i386_fpu_load_fxsave(I386CPU *cpu, const uint8_t in[I386_FX_GUEST_SIZE])
 {
     uint8_t *fx = cpu->fxstate;
     const I386FpuHost *host = i386_fpu_host();
-    uint32_t mask = get32(fx + I386_FX_MXCSR_MASK);
+    uint32_t mask = ld_le32(fx + I386_FX_MXCSR_MASK);
     memcpy(fx, in, I386_FX_GUEST_SIZE);
-    put32(fx + I386_FX_MXCSR, get32(in + I386_FX_MXCSR) & host->mxcsr_mask);
-    put32(fx + I386_FX_MXCSR_MASK, mask);
-    put16(fx + I386_FX_FOP, get16(in + I386_FX_FOP) & 0x7ff);
+    st_le32(fx + I386_FX_MXCSR, ld_le32(in + I386_FX_MXCSR) & host->mxcsr_mask);
+    st_le32(fx + I386_FX_MXCSR_MASK, mask);
+    st_le16(fx + I386_FX_FOP, ld_le16(in + I386_FX_FOP) & 0x7ff);
     /* ES and B summarise the unmasked exceptions flagged, as FXRSTOR
      * recomputes them (the thunks rely on the image's ES). */
-    uint16_t fsw = get16(fx + I386_FX_FSW) & 0x7f7f, fcw = get16(fx + I386_FX_FCW);
+    uint16_t fsw = ld_le16(fx + I386_FX_FSW) & 0x7f7f, fcw = ld_le16(fx + I386_FX_FCW);
     if (fsw & ~fcw & 0x3f)
         fsw |= 0x8080;
-    put16(fx + I386_FX_FSW, fsw);
+    st_le16(fx + I386_FX_FSW, fsw);
     /* Reserved halves next to the selectors stay zero, as the thunks
      * keep them. */
-    put16(fx + I386_FX_FCS + 2, 0);
-    put16(fx + I386_FX_FDS + 2, 0);
+    st_le16(fx + I386_FX_FCS + 2, 0);
+    st_le16(fx + I386_FX_FDS + 2, 0);
     if (host->fcs_fds_zero) {
-        put16(fx + I386_FX_FCS, 0);
-        put16(fx + I386_FX_FDS, 0);
+        st_le16(fx + I386_FX_FCS, 0);
+        st_le16(fx + I386_FX_FDS, 0);
     }
 }

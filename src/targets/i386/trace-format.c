@@ -11,6 +11,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "util/bytes.h"
+
 struct TraceWriter {
     FILE *f;
     TraceRecord buf[TRACE_FRAME_RECORDS];
@@ -27,18 +29,6 @@ struct TraceReader {
     bool truncated;
     char err[256];
 };
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    memcpy(p, &v, 4);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
 
 TraceWriter *trace_writer_open(const char *path, const char *model, const char *cmdline,
                                char *err, size_t errlen)
@@ -62,13 +52,13 @@ TraceWriter *trace_writer_open(const char *path, const char *model, const char *
     uint8_t h[16];
     size_t ml = strlen(model), cl = strlen(cmdline);
     memcpy(h, TRACE_MAGIC, 8);
-    put32(h + 8, TRACE_VERSION);
-    put32(h + 12, sizeof(TraceRecord));
+    st_le32(h + 8, TRACE_VERSION);
+    st_le32(h + 12, sizeof(TraceRecord));
     uint8_t len[4];
     bool ok = fwrite(h, 16, 1, w->f) == 1;
-    put32(len, (uint32_t)ml);
+    st_le32(len, (uint32_t)ml);
     ok = ok && fwrite(len, 4, 1, w->f) == 1 && fwrite(model, 1, ml, w->f) == ml;
-    put32(len, (uint32_t)cl);
+    st_le32(len, (uint32_t)cl);
     ok = ok && fwrite(len, 4, 1, w->f) == 1 && fwrite(cmdline, 1, cl, w->f) == cl;
     if (!ok || fflush(w->f) != 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -88,10 +78,10 @@ int trace_writer_flush(TraceWriter *w)
                       Z_BEST_SPEED) != Z_OK)
             return -ENOMEM;
         uint8_t h[16];
-        put32(h, TRACE_FRAME_MAGIC);
-        put32(h + 4, w->n);
-        put32(h + 8, (uint32_t)clen);
-        put32(h + 12, (uint32_t)crc32(0, w->zbuf, (uInt)clen));
+        st_le32(h, TRACE_FRAME_MAGIC);
+        st_le32(h + 4, w->n);
+        st_le32(h + 8, (uint32_t)clen);
+        st_le32(h + 12, (uint32_t)crc32(0, w->zbuf, (uInt)clen));
         if (fwrite(h, 16, 1, w->f) != 1 || fwrite(w->zbuf, 1, clen, w->f) != clen)
             return -EIO;
         w->n = 0;
@@ -121,7 +111,7 @@ static char *read_string(FILE *f)
     uint8_t len[4];
     if (fread(len, 4, 1, f) != 1)
         return NULL;
-    uint32_t n = get32(len);
+    uint32_t n = ld_le32(len);
     if (n > 1u << 20)
         return NULL;
     char *s = malloc(n + 1);
@@ -148,9 +138,9 @@ TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: not a mimic trace file", path);
         goto fail;
     }
-    if (get32(h + 8) != TRACE_VERSION || get32(h + 12) != sizeof(TraceRecord)) {
+    if (ld_le32(h + 8) != TRACE_VERSION || ld_le32(h + 12) != sizeof(TraceRecord)) {
         snprintf(err, errlen, "%s: trace format version %u (record size %u) is not supported",
-                 path, get32(h + 8), get32(h + 12));
+                 path, ld_le32(h + 8), ld_le32(h + 12));
         goto fail;
     }
     r->model = read_string(r->f);
@@ -176,8 +166,8 @@ static int read_frame(TraceReader *r)
         r->truncated = true;
         return 0;
     }
-    uint32_t n = get32(h + 4), clen = get32(h + 8);
-    if (get32(h) != TRACE_FRAME_MAGIC || n == 0 || n > TRACE_FRAME_RECORDS ||
+    uint32_t n = ld_le32(h + 4), clen = ld_le32(h + 8);
+    if (ld_le32(h) != TRACE_FRAME_MAGIC || n == 0 || n > TRACE_FRAME_RECORDS ||
         clen > compressBound(TRACE_FRAME_RECORDS * sizeof(TraceRecord))) {
         snprintf(r->err, sizeof(r->err), "bad frame header at offset %ld",
                  ftell(r->f) - 16);
@@ -194,7 +184,7 @@ static int read_frame(TraceReader *r)
         r->truncated = true;
         return 0;
     }
-    if ((uint32_t)crc32(0, z, clen) != get32(h + 12)) {
+    if ((uint32_t)crc32(0, z, clen) != ld_le32(h + 12)) {
         free(z);
         snprintf(r->err, sizeof(r->err), "frame at offset %ld: CRC mismatch (corrupted)", at);
         return -1;

@@ -27,27 +27,13 @@
 
 enum { BIT_TEST, BIT_SET, BIT_RESET, BIT_COMPLEMENT };
 
-static IRTemp op2i(I386DisasContext *s, IROpcode opc, IRTemp a, uint32_t imm)
-{
-    IRTemp t = gen_temp(s);
-    ir_gen_op2i(s->base.f, opc, IR_I32, t, a, imm);
-    return t;
-}
-
-static IRTemp op2(I386DisasContext *s, IROpcode opc, IRTemp a, IRTemp b)
-{
-    IRTemp t = gen_temp(s);
-    ir_gen_op2(s->base.f, opc, IR_I32, t, a, b);
-    return t;
-}
-
 /* The value with the selected bit changed as op says. */
 static IRTemp apply_bitop(I386DisasContext *s, int op, IRTemp v, IRTemp mask)
 {
     switch (op) {
-    case BIT_SET: return op2(s, IR_OP_or, v, mask);
-    case BIT_RESET: return op2(s, IR_OP_andc, v, mask);
-    default: return op2(s, IR_OP_xor, v, mask);
+    case BIT_SET: return gen_op2(s, IR_OP_or, v, mask);
+    case BIT_RESET: return gen_op2(s, IR_OP_andc, v, mask);
+    default: return gen_op2(s, IR_OP_xor, v, mask);
     }
 }
 
@@ -57,9 +43,9 @@ static IRTemp bit_string_addr(I386DisasContext *s, const I386Insn *insn, IRTemp 
 {
     unsigned ot = insn->ot;
     unsigned log2_bits = ot == IR_MO_16 ? 4 : 5;
-    IRTemp words = op2i(s, IR_OP_sar, gen_ext(s, ot, offset, true), log2_bits);
-    IRTemp disp = op2i(s, IR_OP_shl, words, ot);
-    IRTemp off = op2(s, IR_OP_add, gen_ea_offset(s, &insn->ea), disp);
+    IRTemp words = gen_op2i(s, IR_OP_sar, gen_ext(s, ot, offset, true), log2_bits);
+    IRTemp disp = gen_op2i(s, IR_OP_shl, words, ot);
+    IRTemp off = gen_op2(s, IR_OP_add, gen_ea_offset(s, &insn->ea), disp);
     if (insn->ea.aflag == IR_MO_16)
         off = gen_ext(s, IR_MO_16, off, false);
     return gen_add_seg_base(s, insn->ea.seg, off);
@@ -71,8 +57,8 @@ static void gen_bt(I386DisasContext *s, const I386Insn *insn, int op, IRTemp off
     IRFunc *f = s->base.f;
     unsigned ot = insn->ot;
     unsigned bits = 8u << ot;
-    IRTemp bit = op2i(s, IR_OP_and, offset, bits - 1);
-    IRTemp mask = op2(s, IR_OP_shl, gen_const(s, 1), bit);
+    IRTemp bit = gen_op2i(s, IR_OP_and, offset, bits - 1);
+    IRTemp mask = gen_op2(s, IR_OP_shl, gen_const(s, 1), bit);
     IRTemp old;
 
     if (insn->op[0].kind == I386_OPK_MEM) {
@@ -132,7 +118,7 @@ static void gen_bit_scan(I386DisasContext *s, const I386Insn *insn, bool reverse
     gen_store_reg(s, ot, insn->op[0].reg, res);
 
     IRTemp cc = gen_temp(s);
-    ir_gen_movcond(f, IR_I32, IR_COND_EQ, cc, src, zero, zero, op2i(s, IR_OP_or, index, 0x100));
+    ir_gen_movcond(f, IR_I32, IR_COND_EQ, cc, src, zero, zero, gen_op2i(s, IR_OP_or, index, 0x100));
     gen_set_cc(s, CC_OP_LOGICL, cc, IR_TEMP_NONE, IR_TEMP_NONE);
 }
 

@@ -27,20 +27,6 @@
 
 static const uint32_t keep_on_mul = I386_SF | I386_ZF | I386_AF | I386_PF;
 
-static IRTemp op2(I386DisasContext *s, IROpcode opc, IRTemp a, IRTemp b)
-{
-    IRTemp t = gen_temp(s);
-    ir_gen_op2(s->base.f, opc, IR_I32, t, a, b);
-    return t;
-}
-
-static IRTemp op2i(I386DisasContext *s, IROpcode opc, IRTemp a, uint32_t imm)
-{
-    IRTemp t = gen_temp(s);
-    ir_gen_op2i(s->base.f, opc, IR_I32, t, a, imm);
-    return t;
-}
-
 static IRTemp setcond(I386DisasContext *s, IRCond c, IRTemp a, IRTemp b)
 {
     IRTemp t = gen_temp(s);
@@ -52,8 +38,8 @@ static IRTemp setcond(I386DisasContext *s, IRCond c, IRTemp a, IRTemp b)
 static void gen_mul_flags(I386DisasContext *s, IRTemp old, IRTemp overflow)
 {
     IRFunc *f = s->base.f;
-    IRTemp fl = op2i(s, IR_OP_and, old, keep_on_mul);
-    IRTemp cfof = op2i(s, IR_OP_mul, overflow, I386_CF | I386_OF);
+    IRTemp fl = gen_op2i(s, IR_OP_and, old, keep_on_mul);
+    IRTemp cfof = gen_op2i(s, IR_OP_mul, overflow, I386_CF | I386_OF);
     ir_gen_op2(f, IR_OP_or, IR_I32, fl, fl, cfof);
     gen_set_cc(s, CC_OP_EFLAGS, IR_TEMP_NONE, fl, IR_TEMP_NONE);
 }
@@ -71,14 +57,14 @@ static void gen_product(I386DisasContext *s, unsigned ot, bool sign, IRTemp a, I
         *lo = gen_temp(s);
         *hi = gen_temp(s);
         ir_gen_mul2(f, sign ? IR_OP_muls2 : IR_OP_mulu2, IR_I32, *lo, *hi, a, b);
-        IRTemp ext = sign ? op2i(s, IR_OP_sar, *lo, 31) : gen_const(s, 0);
+        IRTemp ext = sign ? gen_op2i(s, IR_OP_sar, *lo, 31) : gen_const(s, 0);
         *overflow = setcond(s, IR_COND_NE, *hi, ext);
         return;
     }
     unsigned bits = 8u << ot;
-    IRTemp p = op2(s, IR_OP_mul, gen_ext(s, ot, a, sign), gen_ext(s, ot, b, sign));
+    IRTemp p = gen_op2(s, IR_OP_mul, gen_ext(s, ot, a, sign), gen_ext(s, ot, b, sign));
     *lo = gen_ext(s, ot, p, false);
-    *hi = gen_ext(s, ot, op2i(s, IR_OP_shr, p, bits), false);
+    *hi = gen_ext(s, ot, gen_op2i(s, IR_OP_shr, p, bits), false);
     /* Fits when the 32-bit product equals its own low part extended. */
     *overflow = setcond(s, IR_COND_NE, p, gen_ext(s, ot, p, sign));
 }
@@ -147,12 +133,12 @@ static void gen_div_narrow(I386DisasContext *s, unsigned ot, bool sign, IRTemp d
         ir_gen_deposit(f, IR_I32, dividend, REG(R_EAX), REG(R_EDX), 16, 16);
     }
     IRTemp d = gen_ext(s, ot, divisor, sign);
-    IRTemp q = op2(s, sign ? IR_OP_divs : IR_OP_divu, dividend, d);
-    IRTemp r = op2(s, sign ? IR_OP_rems : IR_OP_remu, dividend, d);
+    IRTemp q = gen_op2(s, sign ? IR_OP_divs : IR_OP_divu, dividend, d);
+    IRTemp r = gen_op2(s, sign ? IR_OP_rems : IR_OP_remu, dividend, d);
     /* The quotient must survive truncation to ot (as signed for IDIV). */
     IRTemp bad = setcond(s, IR_COND_NE, q, gen_ext(s, ot, q, sign));
     IRTemp zero = setcond(s, IR_COND_EQ, d, gen_const(s, 0));
-    gen_divide_check(s, op2(s, IR_OP_or, bad, zero));
+    gen_divide_check(s, gen_op2(s, IR_OP_or, bad, zero));
     *q_out = gen_ext(s, ot, q, false);
     *r_out = gen_ext(s, ot, r, false);
 }
@@ -184,7 +170,7 @@ static void gen_div_wide(I386DisasContext *s, bool sign, IRTemp divisor, IRTemp 
     IRTemp bad = gen_temp(s);
     ir_gen_setcond(f, IR_I64, IR_COND_NE, bad, q, qx);
     IRTemp zero = setcond(s, IR_COND_EQ, divisor, gen_const(s, 0));
-    gen_divide_check(s, op2(s, IR_OP_or, bad, zero));
+    gen_divide_check(s, gen_op2(s, IR_OP_or, bad, zero));
 }
 
 /* F6/F7 /6 DIV, /7 IDIV. */
@@ -209,7 +195,7 @@ void i386_trans_div(I386DisasContext *s, const I386Insn *insn)
         gen_store_reg(s, ot, R_EAX, q);
         gen_store_reg(s, ot, R_EDX, r);
     }
-    IRTemp fl = op2i(s, IR_OP_and, old, I386_CF | I386_OF);
+    IRTemp fl = gen_op2i(s, IR_OP_and, old, I386_CF | I386_OF);
     ir_gen_op2i(f, IR_OP_or, IR_I32, fl, fl, I386_AF);
     gen_set_cc(s, CC_OP_EFLAGS, IR_TEMP_NONE, fl, IR_TEMP_NONE);
 }

@@ -35,20 +35,6 @@ static unsigned op_bits(unsigned ot)
     return 8u << ot;
 }
 
-static IRTemp op2i(I386DisasContext *s, IROpcode opc, IRTemp a, uint32_t imm)
-{
-    IRTemp t = gen_temp(s);
-    ir_gen_op2i(s->base.f, opc, IR_I32, t, a, imm);
-    return t;
-}
-
-static IRTemp op2(I386DisasContext *s, IROpcode opc, IRTemp a, IRTemp b)
-{
-    IRTemp t = gen_temp(s);
-    ir_gen_op2(s->base.f, opc, IR_I32, t, a, b);
-    return t;
-}
-
 static IRTemp bit_of(I386DisasContext *s, IRTemp v, unsigned pos)
 {
     IRTemp t = gen_temp(s);
@@ -141,23 +127,23 @@ static void gen_shift(I386DisasContext *s, int op, unsigned ot, IRTemp val, IRTe
                       IRTemp *res_out, IRTemp *flags_out)
 {
     unsigned bits = op_bits(ot);
-    IRTemp nm1 = op2i(s, IR_OP_sub, n, 1);
+    IRTemp nm1 = gen_op2i(s, IR_OP_sub, n, 1);
     IRTemp src, res, cf;
     if (op == OP_SHL || op == OP_SAL) {
-        src = op2(s, IR_OP_shl, val, nm1);
-        res = gen_ext(s, ot, op2(s, IR_OP_shl, val, n), false);
+        src = gen_op2(s, IR_OP_shl, val, nm1);
+        res = gen_ext(s, ot, gen_op2(s, IR_OP_shl, val, n), false);
         cf = bit_of(s, src, bits - 1);
     } else if (op == OP_SHR) {
-        src = op2(s, IR_OP_shr, val, nm1);
-        res = op2(s, IR_OP_shr, val, n);
+        src = gen_op2(s, IR_OP_shr, val, nm1);
+        res = gen_op2(s, IR_OP_shr, val, n);
         cf = bit_of(s, src, 0);
     } else {
         IRTemp sval = gen_ext(s, ot, val, true);
-        src = op2(s, IR_OP_sar, sval, nm1);
-        res = gen_ext(s, ot, op2(s, IR_OP_sar, sval, n), false);
+        src = gen_op2(s, IR_OP_sar, sval, nm1);
+        res = gen_ext(s, ot, gen_op2(s, IR_OP_sar, sval, n), false);
         cf = bit_of(s, src, 0);
     }
-    IRTemp of = bit_of(s, op2(s, IR_OP_xor, src, res), bits - 1);
+    IRTemp of = bit_of(s, gen_op2(s, IR_OP_xor, src, res), bits - 1);
     *res_out = res;
     *flags_out = gen_flags_from_result(s, ot, res, cf, of, true);
 }
@@ -172,9 +158,9 @@ static void gen_rotate(I386DisasContext *s, int op, unsigned ot, IRTemp val, IRT
     IRTemp wide = val;
     /* A byte or word repeated over 32 bits rotates like the narrow value. */
     if (ot == IR_MO_8)
-        wide = op2i(s, IR_OP_mul, val, 0x01010101u);
+        wide = gen_op2i(s, IR_OP_mul, val, 0x01010101u);
     else if (ot == IR_MO_16)
-        wide = op2i(s, IR_OP_mul, val, 0x00010001u);
+        wide = gen_op2i(s, IR_OP_mul, val, 0x00010001u);
     IRTemp rot = gen_temp(s);
     ir_gen_op2(f, op == OP_ROL ? IR_OP_rotl : IR_OP_rotr, IR_I32, rot, wide, n);
     IRTemp res = gen_ext(s, ot, rot, false);
@@ -182,10 +168,10 @@ static void gen_rotate(I386DisasContext *s, int op, unsigned ot, IRTemp val, IRT
     IRTemp cf, of;
     if (op == OP_ROL) {
         cf = bit_of(s, res, 0);
-        of = op2(s, IR_OP_xor, msb, cf);
+        of = gen_op2(s, IR_OP_xor, msb, cf);
     } else {
         cf = msb;
-        of = op2(s, IR_OP_xor, msb, bit_of(s, res, bits - 2));
+        of = gen_op2(s, IR_OP_xor, msb, bit_of(s, res, bits - 2));
     }
     *res_out = res;
     *flags_out = gen_replace_cf_of(s, old_flags, cf, of);
@@ -220,7 +206,7 @@ void i386_trans_shift_grp2(I386DisasContext *s, const I386Insn *insn)
     if (const_count) {
         n = gen_const(s, imm);
     } else {
-        n = op2i(s, IR_OP_and, gen_load_operand(s, insn, 1), 31);
+        n = gen_op2i(s, IR_OP_and, gen_load_operand(s, insn, 1), 31);
     }
     /* Flags before the instruction, for the forms that keep some of
      * them and for a CL count of 0. */
@@ -274,15 +260,15 @@ static void gen_double_shift(I386DisasContext *s, const I386Insn *insn, bool lef
     if (const_count && ot == IR_MO_32) {
         IRTemp cf, of;
         if (left) {
-            res = op2(s, IR_OP_or, op2i(s, IR_OP_shl, d.val, imm),
-                      op2i(s, IR_OP_shr, src, 32 - imm));
+            res = gen_op2(s, IR_OP_or, gen_op2i(s, IR_OP_shl, d.val, imm),
+                      gen_op2i(s, IR_OP_shr, src, 32 - imm));
             cf = bit_of(s, d.val, 32 - imm);
-            of = op2(s, IR_OP_xor, bit_of(s, res, 31), cf);
+            of = gen_op2(s, IR_OP_xor, bit_of(s, res, 31), cf);
         } else {
-            res = op2(s, IR_OP_or, op2i(s, IR_OP_shr, d.val, imm),
-                      op2i(s, IR_OP_shl, src, 32 - imm));
+            res = gen_op2(s, IR_OP_or, gen_op2i(s, IR_OP_shr, d.val, imm),
+                      gen_op2i(s, IR_OP_shl, src, 32 - imm));
             cf = bit_of(s, d.val, imm - 1);
-            of = op2(s, IR_OP_xor, bit_of(s, res, 31), bit_of(s, res, 30));
+            of = gen_op2(s, IR_OP_xor, bit_of(s, res, 31), bit_of(s, res, 30));
         }
         flags = gen_flags_from_result(s, ot, res, cf, of, true);
     } else {

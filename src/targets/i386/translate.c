@@ -76,6 +76,20 @@ IRTemp gen_const(I386DisasContext *s, uint32_t v)
     return t;
 }
 
+IRTemp gen_op2(I386DisasContext *s, IROpcode opc, IRTemp a, IRTemp b)
+{
+    IRTemp t = gen_temp(s);
+    ir_gen_op2(s->base.f, opc, IR_I32, t, a, b);
+    return t;
+}
+
+IRTemp gen_op2i(I386DisasContext *s, IROpcode opc, IRTemp a, uint32_t imm)
+{
+    IRTemp t = gen_temp(s);
+    ir_gen_op2i(s->base.f, opc, IR_I32, t, a, imm);
+    return t;
+}
+
 IRTemp gen_ext(I386DisasContext *s, unsigned ot, IRTemp v, bool sign)
 {
     IRTemp t = gen_temp(s);

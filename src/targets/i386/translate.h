@@ -302,6 +302,9 @@ typedef struct I386DisasContext {
  */
 IRTemp gen_temp(I386DisasContext *s);
 IRTemp gen_const(I386DisasContext *s, uint32_t v);
+/* A new temp holding a OPC b (or a OPC imm). */
+IRTemp gen_op2(I386DisasContext *s, IROpcode opc, IRTemp a, IRTemp b);
+IRTemp gen_op2i(I386DisasContext *s, IROpcode opc, IRTemp a, uint32_t imm);
 /* Zero-extends v from size ot (IR_MO_8/16/32) into a new temp. */
 IRTemp gen_ext(I386DisasContext *s, unsigned ot, IRTemp v, bool sign);
 
