@@ -96,6 +96,17 @@ _Noreturn void cpu_raise(CPUState *cpu, int excp, uintptr_t host_pc)
     cpu_loop_exit(cpu);
 }
 
+void cpu_rerun_strict(CPUState *cpu, uintptr_t host_pc)
+{
+    TranslationBlock *tb = tb_find_by_host_pc(cpu, host_pc, NULL);
+    if (!tb || (tb->cflags & CF_STRICT))
+        return;
+    cpu_restore_state(cpu, host_pc);
+    cpu->exec->cflags_next_tb = CF_NOCACHE | CF_NO_CHAIN | CF_STRICT | 1;
+    cpu->exception_index = EXCP_NONE;
+    cpu_loop_exit(cpu);
+}
+
 _Noreturn void cpu_loop_exit_after(CPUState *cpu, uintptr_t host_pc)
 {
     uint64_t data[IR_INSN_START_WORDS];

@@ -146,6 +146,13 @@ TranslationBlock *tb_find_by_host_pc(CPUState *cpu, uintptr_t host_pc, int64_t *
  * the code of the block running them. */
 _Noreturn void cpu_loop_exit_after(CPUState *cpu, uintptr_t host_pc);
 
+/* For a host fault that may hide a check the MMU cannot make (CF_STRICT):
+ * puts the state back to the instruction at host_pc and leaves, so that
+ * cpu_exec runs exactly that instruction again from a block translated
+ * CF_STRICT.  Returns (doing nothing) when the block at host_pc already
+ * is strict, or host_pc is not in a block: the fault is what it seems. */
+void cpu_rerun_strict(CPUState *cpu, uintptr_t host_pc);
+
 /* Leaves generated code for cpu_exec, which returns cpu->exception_index. */
 _Noreturn void cpu_loop_exit(CPUState *cpu);
 /* Restores the state of the instruction at host_pc (0: none needed),

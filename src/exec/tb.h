@@ -18,6 +18,12 @@ enum {
      * state recovery until the next flush.  User mode runs a store that
      * modified its own block this way (CPUExec.cflags_next_tb). */
     CF_NOCACHE    = 1 << 12,
+    /* The target translates with every check it can make, however
+     * rarely it fails (i386: segment limits on each access even through
+     * flat segments).  User mode reruns an instruction this way when its
+     * access may have wrapped past the end of the address space, which
+     * the host MMU cannot tell from a page fault. */
+    CF_STRICT     = 1 << 13,
 };
 #define TB_MAX_INSNS 512
 

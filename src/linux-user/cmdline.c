@@ -3,7 +3,8 @@
  *
  *   mimic-i386 [-L path] [-E var=val] [-U var] [-0 argv0] [-cpu model]
  *              [-accel tcg[,jit=off]] [-tb-size MB] [-one-insn-per-tb]
- *              [-strace] [-trace-cpu file] [-d items] [-D file] [-version] [-h]
+ *              [-strace] [-trace-cpu file] [-trace-fpu n] [-trace-follow file]
+ *              [-d items] [-D file] [-version] [-h]
  *              PROGRAM [ARGS...]
  *
  * Options stop at the program (or "--").  The options that change how a
@@ -19,6 +20,7 @@
 #include "targets/i386/cpu-trace.h"
 #include "exec/accel-option.h"
 #include "linux-user/linux-user.h"
+#include "linux-user/trace-follow.h"
 #include "targets/i386/cpuid.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -41,6 +43,8 @@ enum {
     OPT_VERSION,
     OPT_HELP,
     OPT_TRACE_CPU,
+    OPT_TRACE_FPU,
+    OPT_TRACE_FOLLOW,
 };
 
 static const OptionDef user_options[] = {
@@ -61,6 +65,11 @@ static const OptionDef user_options[] = {
       "translate one guest instruction per block", 0, 0, 0 },
     { "trace-cpu", OPT_ARG_STRING, OPT_TRACE_CPU, "file",
       "write a trace of every instruction (docs/trace-format.md)", 0, 0, 0 },
+    { "trace-fpu", OPT_ARG_UINT, OPT_TRACE_FPU, "n",
+      "with -trace-cpu: the x87/SSE state every n instructions (0: never)", 0, 1u << 30, 0 },
+    { "trace-follow", OPT_ARG_STRING, OPT_TRACE_FOLLOW, "file",
+      "take system call results, CPUID, RDTSC and the initial stack from a reference trace",
+      0, 0, 0 },
     { "strace", OPT_ARG_NONE, OPT_STRACE, NULL, "log system calls", 0, 0, 0 },
     { "d", OPT_ARG_STRING, OPT_LOG, "item,...", "log the items (-d help lists them)", 0, 0, 0 },
     { "D", OPT_ARG_STRING, OPT_LOG_FILE, "file", "write the log to file", 0, 0, 0 },
@@ -165,6 +174,12 @@ void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
         case OPT_TRACE_CPU:
             /* Not passed on to an exec'd child: the file is this run's. */
             cpu_trace_request(v.str, argc, argv);
+            break;
+        case OPT_TRACE_FPU:
+            cpu_trace_set_fpu_interval((uint32_t)v.num);
+            break;
+        case OPT_TRACE_FOLLOW:
+            trace_follow_request(v.str);
             break;
         case OPT_STRACE:
             o->strace = true;

@@ -24,6 +24,7 @@
 
 #include "targets/i386/cpu-trace.h"
 #include "linux-user/syscall.h"
+#include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
 #include "targets/i386/fpu.h"
 #include "util/log.h"
@@ -45,11 +46,14 @@ static int simd_code(uint32_t flags)
     return 0;
 }
 
-static void fault(LinuxThread *t, int sig, int code, uint32_t addr)
+/* A fault raised by CPU exception `vector` (-1: none), which the signal
+ * frame reports in trapno as the kernel does. */
+static void cpu_fault(LinuxThread *t, int vector, int sig, int code, uint32_t addr)
 {
     t->fault_signo = sig;
     t->fault_code = code;
     t->fault_addr = addr;
+    t->fault_trapno = vector;
     linux_force_signal(t, sig, code, addr);
 }
 
@@ -61,58 +65,62 @@ static void exception_to_signal(LinuxThread *t, int excp)
     enum { SI_KERNEL_ = 0x80 };
     switch (excp) {
     case I386_EXCP_DE:
-        fault(t, SIGFPE, FPE_INTDIV, cpu->eip);
+        cpu_fault(t, excp, SIGFPE, FPE_INTDIV, cpu->eip);
         break;
     case I386_EXCP_DB:
-        fault(t, SIGTRAP, (cpu->eflags & I386_TF) ? TRAP_TRACE : TRAP_BRKPT, cpu->eip);
+        cpu_fault(t, excp, SIGTRAP, (cpu->eflags & I386_TF) ? TRAP_TRACE : TRAP_BRKPT, cpu->eip);
         break;
     case I386_EXCP_BP:
-        fault(t, SIGTRAP, SI_KERNEL_, 0);
+        cpu_fault(t, excp, SIGTRAP, SI_KERNEL_, 0);
         break;
     case I386_EXCP_OF:
     case I386_EXCP_BR:
     case I386_EXCP_NP:
-    case I386_EXCP_SS:
     case I386_EXCP_GP:
     case I386_EXCP_NM:
-    case EXCP_HALTED:
-        fault(t, SIGSEGV, SI_KERNEL_, 0);
+        cpu_fault(t, excp, SIGSEGV, SI_KERNEL_, 0);
+        break;
+    case EXCP_HALTED:   /* HLT at CPL 3 is #GP */
+        cpu_fault(t, I386_EXCP_GP, SIGSEGV, SI_KERNEL_, 0);
+        break;
+    case I386_EXCP_SS:
+        cpu_fault(t, excp, SIGBUS, SI_KERNEL_, 0);
         break;
     case I386_EXCP_UD:
-        fault(t, SIGILL, ILL_ILLOPN, cpu->eip);
+        cpu_fault(t, excp, SIGILL, ILL_ILLOPN, cpu->eip);
         break;
     case I386_EXCP_PF: {
         bool mapped = (gs->flags[cpu->cr2 >> GUEST_PAGE_BITS] & GPAGE_VALID) != 0;
-        fault(t, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, cpu->cr2);
+        cpu_fault(t, excp, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, cpu->cr2);
         break;
     }
     case I386_EXCP_AC:
-        fault(t, SIGBUS, BUS_ADRALN, 0);
+        cpu_fault(t, excp, SIGBUS, BUS_ADRALN, 0);
         break;
     case I386_EXCP_MF:
-        fault(t, SIGFPE, i386_fpu_sigfpe_code(cpu), cpu->eip);
+        cpu_fault(t, excp, SIGFPE, i386_fpu_sigfpe_code(cpu), cpu->eip);
         break;
     case I386_EXCP_XM:
-        fault(t, SIGFPE, simd_code(cpu->error_code), cpu->eip);
+        cpu_fault(t, excp, SIGFPE, simd_code(cpu->error_code), cpu->eip);
         break;
     case EXCP_FETCH: {
         uint32_t addr = (uint32_t)cpu->parent.exec->fetch_fault_addr;
         bool mapped = (gs->flags[addr >> GUEST_PAGE_BITS] & GPAGE_VALID) != 0;
         cpu->cr2 = addr;
         cpu->error_code = 4 | 0x10 | (mapped ? 1 : 0);   /* user, instruction fetch */
-        fault(t, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
+        cpu_fault(t, I386_EXCP_PF, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
         break;
     }
     case LINUX_EXCP_SIGNAL:
         linux_force_signal(t, t->fault_signo, t->fault_code, t->fault_addr);
         break;
     case EXCP_DEBUG:
-        fault(t, SIGTRAP, TRAP_BRKPT, cpu->eip);
+        cpu_fault(t, I386_EXCP_BP, SIGTRAP, TRAP_BRKPT, cpu->eip);
         break;
     default:
         if (log_enabled(LOG_UNIMP))
             log_printf("%d: unexpected exception %d at eip 0x%08x\n", t->tid, excp, cpu->eip);
-        fault(t, SIGSEGV, SI_KERNEL_, 0);
+        cpu_fault(t, I386_EXCP_GP, SIGSEGV, SI_KERNEL_, 0);
         break;
     }
     if (log_enabled(LOG_INT))
@@ -125,6 +133,9 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
     CPUState *cs = &t->cpu.parent;
     bool tracing = cpu_trace_active(&t->cpu);   /* -trace-cpu */
     for (;;) {
+        bool following = trace_follow_active(t);     /* -trace-follow */
+        if (following)
+            trace_follow_step(t);
         if (tracing)
             cpu_trace_before_exec(&t->cpu);
         int excp = cpu_exec(cs);
@@ -133,7 +144,11 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
             uint32_t nr = t->cpu.regs[R_EAX];
             if (tracing)
                 cpu_trace_sync();   /* the call may end the process */
+            if (following)
+                trace_follow_syscall_before(t);
             linux_syscall(t);
+            if (following)
+                trace_follow_syscall_after(t);
             if ((int32_t)t->cpu.regs[R_EAX] == -EINTR && linux_syscall_restartable(nr)) {
                 t->syscall_interrupted = true;
                 t->syscall_nr = nr;

@@ -53,6 +53,43 @@ static _Noreturn void raise_guest(CPUState *cs, uintptr_t host_pc, int excp)
     cpu_loop_exit(cs);
 }
 
+/* A fault at the top of the address space may come from an access that
+ * wraps past 4 GiB.  The CPU checks the segment limit before paging, so
+ * such an access is #GP (#SS through SS), not a page fault; the host MMU
+ * only tells which page it hit.  The instruction runs again from a block
+ * translated with explicit segment checks (CF_STRICT), which raises the
+ * right exception, or faults again here if the access did not wrap. */
+static void rerun_strict(CPUState *cs, uintptr_t host_pc, bool thunk, uint64_t goff)
+{
+    if (goff < GUEST_TASK_SIZE)
+        return;
+    TranslationBlock *tb = tb_find_by_host_pc(cs, host_pc, NULL);
+    if (!tb || (tb->cflags & CF_STRICT))
+        return;
+    if (thunk)
+        i386_fpu_host_reset();
+    cpu_rerun_strict(cs, host_pc);
+}
+
+/* The exception of a fault at guest offset goff (which may be past
+ * 4 GiB, in the guard page) that rerun_strict did not take: a page
+ * fault, or #GP for an access past the end that the strict block did
+ * not catch. */
+static _Noreturn void raise_page_fault(CPUState *cs, uintptr_t host_pc, GuestSpace *gs,
+                                       uint64_t goff, bool is_write)
+{
+    I386CPU *cpu = i386_cpu(cs);
+    if (goff >= ((uint64_t)1 << 32)) {
+        cpu->error_code = 0;
+        raise_guest(cs, host_pc, I386_EXCP_GP);
+    }
+    uint32_t gaddr = (uint32_t)goff;
+    cpu->cr2 = gaddr;
+    cpu->fault_is_write = is_write;
+    cpu->error_code = 4 | (is_write ? 2 : 0) | ((gs->flags[gaddr >> 12] & GPAGE_VALID) ? 1 : 0);
+    raise_guest(cs, host_pc, I386_EXCP_PF);
+}
+
 /* Passes the signal to the previous handler: mimic itself crashed. */
 static void crash(int sig, siginfo_t *si, void *uc)
 {
@@ -153,33 +190,32 @@ static void host_fault_handler(int sig, siginfo_t *si, void *ucv)
             crash(sig, si, ucv);
             return;
         }
-        i386_fpu_host_reset();
-        cpu->error_code = 0;
         if (excp == I386_EXCP_PF) {
             if (!in_guest) {
                 crash(sig, si, ucv);
                 return;
             }
-            cpu->cr2 = gaddr;
-            cpu->fault_is_write = is_write;
-            cpu->error_code = 4 | (is_write ? 2 : 0) | ((gs->flags[gaddr >> 12] & GPAGE_VALID) ? 1 : 0);
+            rerun_strict(cs, host_pc, true, addr - base);
+            i386_fpu_host_reset();
+            raise_page_fault(cs, host_pc, gs, addr - base, is_write);
         }
+        i386_fpu_host_reset();
+        cpu->error_code = 0;
         raise_guest(cs, host_pc, excp);
     }
     switch (sig) {
     case SIGSEGV:
         if (!in_guest)
             break;
-        cpu->cr2 = gaddr;
-        cpu->fault_is_write = is_write;
-        cpu->error_code = 4 | (is_write ? 2 : 0) | ((gs->flags[gaddr >> 12] & GPAGE_VALID) ? 1 : 0);
-        raise_guest(cs, host_pc, I386_EXCP_PF);
+        rerun_strict(cs, host_pc, false, addr - base);
+        raise_page_fault(cs, host_pc, gs, addr - base, is_write);
     case SIGBUS:
         if (!in_guest)
             break;
         /* A file mapping beyond the end of its file. */
         cpu_restore_state(cs, host_pc);
         t->fault_signo = SIGBUS;
+        t->fault_trapno = I386_EXCP_PF;
         t->fault_code = si->si_code;
         t->fault_addr = gaddr;
         cs->exception_index = LINUX_EXCP_SIGNAL;

@@ -103,6 +103,7 @@ typedef struct LinuxThread {
     /* a synchronous fault turned into a signal, for its siginfo */
     int fault_signo, fault_code;
     uint32_t fault_addr;
+    int fault_trapno;          /* the CPU exception's vector, -1: not one */
     struct LinuxThread *next;   /* the process's thread list */
     /* this thread's GDT (its TLS entries differ); cpu.gdt points here */
     uint64_t gdt[LINUX_GDT_ENTRIES];

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "linux-user/linux-user.h"
+#include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
 #include "targets/i386/cpuid.h"
 #include "util/error.h"
@@ -144,6 +145,7 @@ int linux_user_run(const LinuxUserOptions *opts, int argc, char **argv, char **e
     t->cpu.eip = img.start;
     proc.entry = img.entry;
 
+    trace_follow_start(t);   /* -trace-follow: the reference's stack and registers */
     linux_fault_init();
     linux_signal_init(&proc, t);
     linux_process_atfork_init(&proc);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/host-file.h"
 
 _Atomic uint32_t log_mask;
 
@@ -93,7 +94,7 @@ int log_set_file(const char *path, char *err, size_t errlen)
 {
     FILE *f = NULL;
     if (path && strcmp(path, "-") != 0) {
-        f = fopen(path, "w");
+        f = host_fopen(path, "w");
         if (!f) {
             if (errlen)
                 snprintf(err, errlen, "cannot open log file '%s': %s", path,

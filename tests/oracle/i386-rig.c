@@ -55,6 +55,12 @@ static void rig_on_segv(int sig, siginfo_t *si, void *uc_)
         CPUExec *ex = cs->exec;
         uintptr_t pc = ex->helper_retaddr ? ex->helper_retaddr
                                           : (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+        /* As linux-user/fault.c: an access at the top may have wrapped
+         * past 4 GiB, which is #GP or #SS, not #PF. */
+        if ((uint64_t)(addr - cs->guest_base) >= 0xffff0000u) {
+            ex->helper_retaddr = 0;
+            cpu_rerun_strict(cs, pc);
+        }
         if (cpu_restore_state(cs, pc)) {
             ex->helper_retaddr = 0;
             cpu->cr2 = (uint32_t)(addr - cs->guest_base);

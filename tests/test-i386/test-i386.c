@@ -86,7 +86,12 @@ static void catch_faults(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+    /* Handlers run on their own stack: some tests fault with ESP
+     * pointing nowhere. */
+    static uint8_t altstack[65536];
+    stack_t st = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+    sigaltstack(&st, NULL);
     int sigs[] = { SIGFPE, SIGILL, SIGSEGV, SIGTRAP, SIGBUS };
     for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         sigaction(sigs[i], &sa, NULL);
@@ -599,6 +604,13 @@ DEF(x_bound, "boundl %%eax, (%%ebx)") DEF(x_hlt, "hlt") DEF(x_cli, "cli")
 DEF(x_div0, "xorl %%ecx, %%ecx\n\tdivl %%ecx")
 DEF(x_load0, "movl (%%ecx), %%eax") DEF(x_store_ro, "movl %%eax, (%%ebx)")
 DEF(x_in, "inb $0x80, %%al") DEF(x_int80bad, "int $0x81")
+/* Accesses that wrap past 4 GiB break the flat segments' limit: #GP,
+ * or #SS for the stack (the CPU checks limits before paging). */
+DEF(x_wrap_load, "movl (%%ebx), %%eax") DEF(x_wrap_store16, "movw %%ax, (%%ebx)")
+DEF(x_wrap_lods, "xchgl %%ebx, %%esi\n\tlodsl\n\txchgl %%ebx, %%esi")
+DEF(x_wrap_push, "movl %%esp, %%edx\n\tmovl %%ebx, %%esp\n\tpushl %%eax\n\tmovl %%edx, %%esp")
+DEF(x_wrap_pop, "movl %%esp, %%edx\n\tmovl %%ebx, %%esp\n\tpopl %%eax\n\tmovl %%edx, %%esp")
+DEF(x_top_load, "movl (%%ebx), %%eax")
 
 static const uint32_t ro_word = 42;
 
@@ -613,6 +625,9 @@ static void sec_exceptions(void)
         { "hlt", x_hlt, 0, 0 }, { "cli", x_cli, 0, 0 }, { "div0", x_div0, 0, 0 },
         { "load0", x_load0, 0, 0 }, { "store_ro", x_store_ro, 0, (uint32_t)&ro_word },
         { "in", x_in, 0, 0 }, { "int81", x_int80bad, 0, 0 },
+        { "wrap_load", x_wrap_load, 0, 0xfffffffeu }, { "wrap_store16", x_wrap_store16, 0, ~0u },
+        { "wrap_lods", x_wrap_lods, 0, 0xfffffffdu }, { "wrap_push", x_wrap_push, 0, 2 },
+        { "wrap_pop", x_wrap_pop, 0, 0xfffffffeu }, { "top_load", x_top_load, 0, 0xfffffff0u },
     };
     for (unsigned k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
         struct regs r = { xs[k].a, 0, 0, xs[k].b, 0 };
@@ -630,18 +645,27 @@ static uint32_t segdata[8] = { 0x11111111, 0x22222222, 0x33333333, 0x44444444,
 static const struct { uint32_t off; uint16_t sel; } __attribute__((packed)) far1 = { 12, 0xf },
     far0 = { 4, 0x7 };
 
-/* LDT entry `idx`: a data segment over segdata starting at byte `skip`. */
-static int make_ldt(unsigned idx, unsigned skip, unsigned limit)
+enum { LDT_RO = 1, LDT_DOWN = 2, LDT_16 = 4 };
+
+/* LDT entry `idx`: a data segment over segdata starting at byte `skip`,
+ * expand-up, writable and 32-bit unless `kind` says otherwise. */
+static int make_ldt_kind(unsigned idx, unsigned skip, unsigned limit, unsigned kind)
 {
     struct user_desc d;
     memset(&d, 0, sizeof(d));
     d.entry_number = idx;
     d.base_addr = (uint32_t)segdata + skip;
     d.limit = limit;
-    d.seg_32bit = 1;
-    d.contents = 0;            /* data, expand-up */
+    d.seg_32bit = !(kind & LDT_16);
+    d.contents = (kind & LDT_DOWN) ? 1 : 0;   /* 1: data, expand-down */
+    d.read_exec_only = (kind & LDT_RO) ? 1 : 0;
     d.useable = 1;
     return (int)syscall(SYS_modify_ldt, 1, &d, sizeof(d));
+}
+
+static int make_ldt(unsigned idx, unsigned skip, unsigned limit)
+{
+    return make_ldt_kind(idx, skip, limit, 0);
 }
 
 DEF(seg_fs_load, "movw %%cx, %%fs\n\tmovl %%fs:(%%edx), %%eax\n\tmovw %%fs, %%dx")
@@ -650,11 +674,17 @@ DEF(seg_fs_store, "movw %%cx, %%fs\n\tmovl %%eax, %%fs:(%%edx)\n\tmovl (%%ebx), 
 DEF(seg_lfs, "lfsl (%%ebx), %%eax\n\tmovl %%fs:(%%eax), %%edx\n\tmovw %%fs, %%cx")
 DEF(seg_push_pop, "movw %%cx, %%fs\n\tpushl %%fs\n\tpopl %%eax\n\tmovl %%fs:8, %%edx")
 DEF(seg_lds, "pushl %%ds\n\tldsl (%%ebx), %%eax\n\tmovl (%%eax), %%edx\n\tpopl %%ds")
+DEF(seg_fs_store_only, "movw %%cx, %%fs\n\tmovl %%eax, %%fs:(%%edx)")
+DEF(seg_cs_read, "movl %%cs:(%%ebx), %%eax")
+DEF(seg_cs_write, "movl %%eax, %%cs:(%%ebx)")
 
 static void sec_seg(void)
 {
-    printf("ldt %d %d\n", make_ldt(0, 0, 31), make_ldt(1, 8, 15));
+    printf("ldt %d %d %d %d %d\n", make_ldt(0, 0, 31), make_ldt(1, 8, 15),
+           make_ldt_kind(2, 0, 31, LDT_RO), make_ldt_kind(3, 0, 15, LDT_DOWN),
+           make_ldt_kind(4, 0, 15, LDT_DOWN | LDT_16));
     uint16_t sel0 = 0x7, sel1 = 0xf;   /* index 0 and 1, LDT, RPL 3 */
+    uint16_t sel_ro = 0x17, sel_down = 0x1f, sel_down16 = 0x27;
     struct { const char *name; insn_fn fn; uint32_t a, d, c, b; } ss[] = {
         { "fs0+0", seg_fs_load, 0, 0, sel0, 0 }, { "fs0+12", seg_fs_load, 0, 12, sel0, 0 },
         { "fs1+0", seg_fs_load, 0, 0, sel1, 0 }, { "fs1+8", seg_fs_load, 0, 8, sel1, 0 },
@@ -666,6 +696,16 @@ static void sec_seg(void)
         { "fsstore", seg_fs_store, 0xabcdef01, 4, sel1, (uint32_t)&segdata[3] },
         { "lfs", seg_lfs, 0, 0, 0, (uint32_t)&far1 }, { "pushfs", seg_push_pop, 0, 0, sel0, 0 },
         { "lds", seg_lds, 0, 0, 0, (uint32_t)&far0 },
+        { "ro+4", seg_fs_load, 0, 4, sel_ro, 0 },
+        { "ro_store", seg_fs_store_only, 0x12345678, 4, sel_ro, 0 },
+        { "down+12", seg_fs_load, 0, 12, sel_down, 0 }, { "down+15", seg_fs_load, 0, 15, sel_down, 0 },
+        { "down+16", seg_fs_load, 0, 16, sel_down, 0 },
+        { "down-4", seg_fs_load, 0, 0xfffffffcu, sel_down, 0 },
+        { "down16+16", seg_fs_load, 0, 16, sel_down16, 0 },
+        { "down16+fffe", seg_fs_load, 0, 0xfffe, sel_down16, 0 },
+        { "down16+10000", seg_fs_load, 0, 0x10000, sel_down16, 0 },
+        { "cs_read", seg_cs_read, 0, 0, 0, (uint32_t)&segdata[2] },
+        { "cs_write", seg_cs_write, 0, 0, 0, (uint32_t)&segdata[2] },
     };
     for (unsigned k = 0; k < sizeof(ss) / sizeof(ss[0]); k++) {
         struct regs r = { ss[k].a, ss[k].d, ss[k].c, ss[k].b, 0 };

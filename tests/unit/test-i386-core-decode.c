@@ -10,6 +10,7 @@
 
 #include "i386-core-rig.h"
 #include "i386-native.h"
+#include "i386-test-seg.h"
 
 /* Distinct register values so that every base/index choice shows. */
 static const uint32_t reg_init[8] = {
@@ -217,7 +218,7 @@ static void test_segments(void **state)
             rig_init(&r, c);
             for (int sg = 0; sg < I386_NB_SEGS; sg++) {
                 bool flat = sg != R_FS && sg != R_GS && !addseg;
-                r.cpu.segs[sg].base = flat ? 0 : bases[sg];
+                test_set_flat_seg(&r.cpu, sg, flat ? 0 : bases[sg]);
             }
             i386_update_hflags(&r.cpu);
             assert_int_equal(!!(r.cpu.hflags & I386_HF_ADDSEG), addseg);
@@ -275,7 +276,7 @@ static void test_operand_size(void **state)
     for (int c = 0; c < RIG_NB_CONFIGS; c++) {
         I386Rig r;
         rig_init(&r, c);
-        r.cpu.segs[R_FS].base = RIG_DATA;
+        test_set_flat_seg(&r.cpu, R_FS, RIG_DATA);
         r.cpu.regs[R_EAX] = 0xffffffffu;
         r.cpu.regs[R_EBX] = 0x55555555u;
         r.cpu.regs[R_ECX] = 0x77777777u;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "i386-fpu-rig.h"
+#include "i386-test-seg.h"
 #include "targets/i386/translate-core.h"
 
 /* FXSAVE/FXRSTOR need their row in the 0F map (0F AE, the core
@@ -532,7 +533,7 @@ static void test_operand_pointers(void **state)
         const double v1 = 1.25, v2 = -7.5;
         memcpy(r.mem + RIG_DATA + 0x100 + 0x10, &v1, 8);
         memcpy(r.mem + 8, &v2, 8);
-        r.cpu->segs[R_FS].base = 0x100;
+        test_set_flat_seg(r.cpu, R_FS, 0x100);
         r.cpu->segs[R_FS].selector = 0x3b;
         static const uint8_t fs[] = { 0x64, 0xdd, 0x43, 0x10 };   /* fld qword fs:[ebx+0x10] */
         assert_int_equal(rig_run(&r, fs, sizeof(fs), fx, 0), I386_EXCP_BP);

@@ -8,6 +8,12 @@ UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(UNIT_SUPPORT_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(UNIT_SUPPORT_OBJS) $(LIB) -lcmocka $(LDLIBS)
 
+# test-flag-mask tests mimic-tracediff's flag table, which is not in the
+# library.
+$(BUILD)/tests/unit/test-flag-mask: $(BUILD)/tests/unit/test-flag-mask.o \
+        $(BUILD)/conformance/flag-mask.o $(UNIT_SUPPORT_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
 # Keep the objects: make would otherwise delete them as intermediates
 # after the run, printing after the runner's closing tally.
 .SECONDARY: $(UNIT_TESTS:=.o) $(UNIT_SUPPORT_OBJS)

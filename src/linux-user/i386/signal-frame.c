@@ -67,15 +67,9 @@ enum {
 /* Trap number Linux records for the signal's cause. */
 static uint32_t trapno_of(const LinuxThread *t, int sig)
 {
-    if (t->fault_signo != sig)
+    if (t->fault_signo != sig || t->fault_trapno < 0)
         return 0;
-    switch (sig) {
-    case 11: return t->fault_code == 0x80 ? 13 : 14;   /* SIGSEGV: #GP or #PF */
-    case 8: return 0;                                   /* SIGFPE: #DE (or #MF) */
-    case 4: return 6;                                   /* SIGILL: #UD */
-    case 5: return 3;                                   /* SIGTRAP */
-    default: return 0;
-    }
+    return (uint32_t)t->fault_trapno;
 }
 
 static void fill_sigcontext(LinuxThread *t, int sig, uint8_t *sc, uint32_t fpstate,

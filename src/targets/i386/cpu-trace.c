@@ -27,7 +27,15 @@ static struct {
     bool have_last;
     uint64_t last_icount;
     uint32_t last_eip;
+    uint8_t last_insn[TRACE_INSN_BYTES];
+    uint32_t fpu_every;
+    uint64_t records;
 } tr;
+
+void cpu_trace_set_fpu_interval(uint32_t n)
+{
+    tr.fpu_every = n;
+}
 
 void cpu_trace_request(const char *path, int argc, char **argv)
 {
@@ -67,9 +75,12 @@ void cpu_trace_before_exec(I386CPU *cpu)
     CPUState *cs = &cpu->parent;
     uint64_t icount = cpu_icount(cs);
     /* A return from cpu_exec that ran nothing (a signal, an exit
-     * request) must not record the same instruction twice; a system
+     * request), or a REP string instruction that stopped between two
+     * iterations, must not record the same instruction twice; a system
      * call moves eip without counting. */
-    if (!tr.have_last || icount != tr.last_icount || cpu->eip != tr.last_eip) {
+    bool same = tr.have_last && cpu->eip == tr.last_eip &&
+                (icount == tr.last_icount || trace_insn_is_rep_string(tr.last_insn));
+    if (!same) {
         TraceRecord rec;
         memset(&rec, 0, sizeof(rec));
         rec.eip = cpu->eip;
@@ -81,12 +92,18 @@ void cpu_trace_before_exec(I386CPU *cpu)
         for (unsigned i = 0; rd && i < TRACE_INSN_BYTES; i++)
             if (!rd(cs, (uint64_t)cpu->eip + i, rec.insn + i, 1))
                 break;
+        /* fxstate is current between blocks: the x87 thunks save it back. */
+        if (tr.fpu_every && tr.records % tr.fpu_every == 0 &&
+            trace_writer_add_item(tr.w, TRACE_ITEM_FPU, cpu->fxstate, TRACE_FXSAVE_BYTES) < 0)
+            fatal_user_error("-trace-cpu: %s: write error", tr.path);
+        tr.records++;
         if (trace_writer_add(tr.w, &rec) < 0)
             fatal_user_error("-trace-cpu: %s: write error", tr.path);
         tr.have_last = true;
-        tr.last_icount = icount;
         tr.last_eip = cpu->eip;
+        memcpy(tr.last_insn, rec.insn, sizeof(tr.last_insn));
     }
+    tr.last_icount = icount;
     cpu_set_icount_limit(cs, icount + 1);
 }
 

@@ -83,7 +83,13 @@ enum {
     I386_HF_ADDSEG = 1u << 2,  /* DS, ES or SS base is non-zero: add bases */
     I386_HF_TF = 1u << 3,      /* single-step trap after each instruction */
     I386_HF_AC = 1u << 4,      /* EFLAGS.AC: alignment checks (CPL 3) */
+    /* Bits 8-13, one per segment register (I386_HF_SEGCHK(seg)): data
+     * accesses through it must be checked, since it is not a flat
+     * writable 4 GiB data segment (a limit, expand-down, read-only, a
+     * null selector, or CS, which is never writable). */
+    I386_HF_SEGCHK_SHIFT = 8,
 };
+#define I386_HF_SEGCHK(seg) (1u << (I386_HF_SEGCHK_SHIFT + (seg)))
 
 struct I386Model;
 

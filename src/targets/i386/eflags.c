@@ -39,5 +39,13 @@ void i386_update_hflags(I386CPU *cpu)
         hf |= I386_HF_TF;
     if (cpu->eflags & I386_AC)
         hf |= I386_HF_AC;
+    for (int seg = 0; seg < I386_NB_SEGS; seg++) {
+        const I386Segment *sg = &cpu->segs[seg];
+        /* Present (bit 7), S (4), data (type bit 3 clear), writable (1),
+         * expand-up (2 clear). */
+        bool flat_rw = (sg->flags & 0x9e) == 0x92 && sg->limit == 0xffffffffu;
+        if (!flat_rw)
+            hf |= I386_HF_SEGCHK(seg);
+    }
     cpu->hflags = hf;
 }

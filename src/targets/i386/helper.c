@@ -5,6 +5,7 @@
  */
 #include "exec/exec.h"
 #include "replay/host-clock.h"
+#include "replay/insn-source.h"
 #include "targets/i386/cpuid.h"
 #include "targets/i386/helper.h"
 #include "targets/i386/translate.h"
@@ -45,16 +46,21 @@ void helper_cpuid(CPUState *env)
     I386CPU *cpu = i386_cpu(env);
     uint32_t out[4];
     i386_cpuid(cpu->model, cpu->regs[R_EAX], cpu->regs[R_ECX], out);
-    cpu->regs[R_EAX] = out[0];
-    cpu->regs[R_EBX] = out[1];
-    cpu->regs[R_ECX] = out[2];
-    cpu->regs[R_EDX] = out[3];
+    uint32_t regs[4] = { out[0], out[2], out[3], out[1] };   /* EAX ECX EDX EBX */
+    replay_insn_result(REPLAY_INSN_CPUID, regs);
+    cpu->regs[R_EAX] = regs[0];
+    cpu->regs[R_ECX] = regs[1];
+    cpu->regs[R_EDX] = regs[2];
+    cpu->regs[R_EBX] = regs[3];
 }
 
 void helper_rdtsc(CPUState *env)
 {
     I386CPU *cpu = i386_cpu(env);
     uint64_t tsc = replay_host_tsc();
-    cpu->regs[R_EAX] = (uint32_t)tsc;
-    cpu->regs[R_EDX] = (uint32_t)(tsc >> 32);
+    uint32_t regs[4] = { (uint32_t)tsc, cpu->regs[R_ECX], (uint32_t)(tsc >> 32),
+                         cpu->regs[R_EBX] };
+    replay_insn_result(REPLAY_INSN_RDTSC, regs);
+    cpu->regs[R_EAX] = regs[0];
+    cpu->regs[R_EDX] = regs[2];
 }

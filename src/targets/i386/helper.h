@@ -24,6 +24,13 @@ void helper_write_eflags(CPUState *env, uint32_t value, uint32_t mask);
 
 /* MOV Sreg / POP Sreg / LxS: loads segment seg (not CS) with sel. */
 void helper_load_seg(CPUState *env, uint32_t seg, uint32_t sel);
+/* The segment check of a data access (translate-operand.c): `what` is
+ * I386_SEG_ACCESS(seg, size, acc).  #GP(0) (#SS(0) through SS) when the
+ * segment is null, the access is not inside its limit (expand-up or
+ * expand-down), or a write goes to a segment that is not writable. */
+#define I386_SEG_ACCESS(seg, size, acc) ((uint32_t)(seg) | (uint32_t)(acc) << 4 | \
+                                         (uint32_t)(size) << 8)
+void helper_seg_access(CPUState *env, uint32_t what, uint32_t offset);
 /* Far transfers (same privilege level). */
 void helper_ljmp(CPUState *env, uint32_t sel, uint32_t offset);
 void helper_lcall(CPUState *env, uint32_t sel, uint32_t offset, uint32_t next_eip,

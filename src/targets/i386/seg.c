@@ -126,6 +126,36 @@ void helper_load_seg(CPUState *env, uint32_t seg, uint32_t sel)
     i386_load_seg(i386_cpu(env), (int)seg, sel, HELPER_RETADDR());
 }
 
+void helper_seg_access(CPUState *env, uint32_t what, uint32_t offset)
+{
+    I386CPU *cpu = i386_cpu(env);
+    int seg = what & 7;
+    bool write = (what >> 4) & I386_ACC_W;
+    uint32_t size = what >> 8;
+    const I386Segment *sg = &cpu->segs[seg];
+    uint64_t d = (uint64_t)sg->flags << 40;
+    uint64_t last = (uint64_t)offset + size - 1;
+    bool ok;
+    if (!desc_present(d) || !desc_s(d)) {
+        ok = false;   /* a null selector: the register is unusable */
+    } else if (desc_type(d) & DESC_TYPE_CODE) {
+        /* Code: never writable; readable when the W (R) bit says so. */
+        ok = !write && (desc_type(d) & DESC_TYPE_WRITE) && last <= sg->limit;
+    } else if (desc_type(d) & DESC_TYPE_CONFORM) {
+        /* Expand-down data: the valid offsets are above the limit, up
+         * to 64 KiB or 4 GiB by the B bit (SDM vol. 3, 5.3). */
+        uint64_t upper = (sg->flags & (1u << 14)) ? 0xffffffffu : 0xffffu;
+        ok = offset > sg->limit && last <= upper;
+    } else {
+        ok = last <= sg->limit;
+    }
+    if (ok && write && !(desc_type(d) & DESC_TYPE_WRITE))
+        ok = false;
+    if (!ok)
+        seg_fault(cpu, seg == R_SS && desc_present(d) ? I386_EXCP_SS : I386_EXCP_GP, 0,
+                  HELPER_RETADDR());
+}
+
 /* Checks a CS selector for a far JMP/CALL/RET at the same privilege
  * level and returns its descriptor (SDM JMP/CALL "protected mode"). */
 static uint64_t check_code_seg(I386CPU *cpu, uint32_t sel, bool is_ret, uintptr_t retaddr)

@@ -1,7 +1,11 @@
 /*
- * Trace file writer and reader (docs/trace-format.md).  Integers are
- * little-endian; the hosts we run on are x86, so records are copied as
- * they are in memory (TraceRecord has the on-disk layout).
+ * Trace file writer and reader, format version 2 (docs/trace-format.md).
+ * Integers are little-endian; the hosts we run on are x86, so records are
+ * copied as they are in memory (TraceRecord has the on-disk layout).
+ *
+ * A frame is a 16-byte header (FRAM, item count, compressed length,
+ * CRC-32 of the compressed bytes) and a zlib stream of its items, each
+ * u32 kind, u32 len, len bytes.
  */
 #include "targets/i386/trace-format.h"
 
@@ -9,13 +13,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "util/bytes.h"
+#include "util/host-file.h"
+
+#define ITEM_HEAD 8
+/* The most a frame can hold uncompressed: the writer ends a frame once it
+ * reaches TRACE_FRAME_BYTES, so before the last item it held less than
+ * that, and the last item can be the largest allowed. */
+#define FRAME_RAW_MAX ((uLong)TRACE_FRAME_BYTES + TRACE_ITEM_MAX + ITEM_HEAD)
+#define HEADER_STRING_MAX (1u << 20)
 
 struct TraceWriter {
     FILE *f;
-    TraceRecord buf[TRACE_FRAME_RECORDS];
+    uint8_t *buf;         /* the items of the current frame */
+    size_t len, cap;
     unsigned n;
     uint8_t *zbuf;
     uLong zcap;
@@ -24,8 +38,10 @@ struct TraceWriter {
 struct TraceReader {
     FILE *f;
     char *model, *cmdline;
-    TraceRecord *buf;
-    unsigned n, pos;
+    uint8_t *buf;         /* the current frame, inflated */
+    size_t cap;
+    size_t len, pos;      /* bytes in buf, next item's offset */
+    unsigned frame;       /* index of the next frame to read */
     bool truncated;
     char err[256];
 };
@@ -38,14 +54,9 @@ TraceWriter *trace_writer_open(const char *path, const char *model, const char *
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    w->zcap = compressBound(sizeof(w->buf));
-    w->zbuf = malloc(w->zcap);
-    w->f = fopen(path, "wb");
-    if (!w->zbuf || !w->f) {
+    w->f = host_fopen(path, "wb");
+    if (!w->f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        if (w->f)
-            fclose(w->f);
-        free(w->zbuf);
         free(w);
         return NULL;
     }
@@ -63,36 +74,118 @@ TraceWriter *trace_writer_open(const char *path, const char *model, const char *
     if (!ok || fflush(w->f) != 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         fclose(w->f);
-        free(w->zbuf);
         free(w);
         return NULL;
     }
     return w;
 }
 
+/* Compresses and writes the buffered items as one frame. */
+static int write_frame(TraceWriter *w)
+{
+    if (!w->n)
+        return 0;
+    uLong bound = compressBound(w->len);
+    if (bound > w->zcap) {
+        uint8_t *z = realloc(w->zbuf, bound);
+        if (!z)
+            return -ENOMEM;
+        w->zbuf = z;
+        w->zcap = bound;
+    }
+    uLongf clen = w->zcap;
+    if (compress2(w->zbuf, &clen, w->buf, w->len, Z_BEST_SPEED) != Z_OK)
+        return -ENOMEM;
+    uint8_t h[16];
+    st_le32(h, TRACE_FRAME_MAGIC);
+    st_le32(h + 4, w->n);
+    st_le32(h + 8, (uint32_t)clen);
+    st_le32(h + 12, (uint32_t)crc32(0, w->zbuf, (uInt)clen));
+    if (fwrite(h, 16, 1, w->f) != 1 || fwrite(w->zbuf, 1, clen, w->f) != clen)
+        return -EIO;
+    w->n = 0;
+    w->len = 0;
+    return 0;
+}
+
 int trace_writer_flush(TraceWriter *w)
 {
-    if (w->n) {
-        uLongf clen = w->zcap;
-        if (compress2(w->zbuf, &clen, (const Bytef *)w->buf, w->n * sizeof(TraceRecord),
-                      Z_BEST_SPEED) != Z_OK)
-            return -ENOMEM;
-        uint8_t h[16];
-        st_le32(h, TRACE_FRAME_MAGIC);
-        st_le32(h + 4, w->n);
-        st_le32(h + 8, (uint32_t)clen);
-        st_le32(h + 12, (uint32_t)crc32(0, w->zbuf, (uInt)clen));
-        if (fwrite(h, 16, 1, w->f) != 1 || fwrite(w->zbuf, 1, clen, w->f) != clen)
-            return -EIO;
-        w->n = 0;
-    }
+    int r = write_frame(w);
+    if (r < 0)
+        return r;
     return fflush(w->f) == 0 ? 0 : -errno;
+}
+
+/* Appends an item header and room for len payload bytes; NULL if out of
+ * memory.  The caller fills the payload, then calls item_done. */
+static uint8_t *item_reserve(TraceWriter *w, uint32_t kind, uint32_t len)
+{
+    size_t need = w->len + ITEM_HEAD + len;
+    if (need > w->cap) {
+        size_t cap = w->cap ? w->cap : 64 * 1024;
+        while (cap < need)
+            cap *= 2;
+        uint8_t *b = realloc(w->buf, cap);
+        if (!b)
+            return NULL;
+        w->buf = b;
+        w->cap = cap;
+    }
+    uint8_t *p = w->buf + w->len;
+    st_le32(p, kind);
+    st_le32(p + 4, len);
+    w->len = need;
+    w->n++;
+    return p + ITEM_HEAD;
+}
+
+/* A full frame goes out as soon as it is full, so buffers stay small. */
+static int item_done(TraceWriter *w)
+{
+    if (w->n >= TRACE_FRAME_ITEMS || w->len >= TRACE_FRAME_BYTES)
+        return trace_writer_flush(w);
+    return 0;
+}
+
+int trace_writer_add_item(TraceWriter *w, uint32_t kind, const void *data, uint32_t len)
+{
+    if (len > TRACE_ITEM_MAX)
+        return -EINVAL;
+    uint8_t *p = item_reserve(w, kind, len);
+    if (!p)
+        return -ENOMEM;
+    if (len)
+        memcpy(p, data, len);
+    return item_done(w);
 }
 
 int trace_writer_add(TraceWriter *w, const TraceRecord *rec)
 {
-    w->buf[w->n++] = *rec;
-    return w->n == TRACE_FRAME_RECORDS ? trace_writer_flush(w) : 0;
+    return trace_writer_add_item(w, TRACE_ITEM_INSN, rec, sizeof(*rec));
+}
+
+int trace_writer_add_syscall(TraceWriter *w, const TraceSyscall *sc)
+{
+    uint64_t len = 12;
+    for (uint32_t i = 0; i < sc->count; i++)
+        len += 8 + (uint64_t)sc->mem[i].len;
+    if (len > TRACE_ITEM_MAX)
+        return -EINVAL;
+    uint8_t *p = item_reserve(w, TRACE_ITEM_SYSCALL, (uint32_t)len);
+    if (!p)
+        return -ENOMEM;
+    st_le32(p, sc->nr);
+    st_le32(p + 4, sc->result);
+    st_le32(p + 8, sc->count);
+    p += 12;
+    for (uint32_t i = 0; i < sc->count; i++) {
+        st_le32(p, sc->mem[i].addr);
+        st_le32(p + 4, sc->mem[i].len);
+        if (sc->mem[i].len)
+            memcpy(p + 8, sc->mem[i].bytes, sc->mem[i].len);
+        p += 8 + sc->mem[i].len;
+    }
+    return item_done(w);
 }
 
 int trace_writer_close(TraceWriter *w)
@@ -100,6 +193,7 @@ int trace_writer_close(TraceWriter *w)
     int r = trace_writer_flush(w);
     if (fclose(w->f) != 0 && r == 0)
         r = -errno;
+    free(w->buf);
     free(w->zbuf);
     free(w);
     return r;
@@ -112,7 +206,7 @@ static char *read_string(FILE *f)
     if (fread(len, 4, 1, f) != 1)
         return NULL;
     uint32_t n = ld_le32(len);
-    if (n > 1u << 20)
+    if (n > HEADER_STRING_MAX)
         return NULL;
     char *s = malloc(n + 1);
     if (s && fread(s, 1, n, f) != n) {
@@ -127,8 +221,11 @@ static char *read_string(FILE *f)
 TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
 {
     TraceReader *r = calloc(1, sizeof(*r));
-    r->buf = malloc(sizeof(TraceRecord) * TRACE_FRAME_RECORDS);
-    r->f = fopen(path, "rb");
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    r->f = host_fopen(path, "rb");
     if (!r->f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         goto fail;
@@ -138,9 +235,14 @@ TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: not a mimic trace file", path);
         goto fail;
     }
-    if (ld_le32(h + 8) != TRACE_VERSION || ld_le32(h + 12) != sizeof(TraceRecord)) {
-        snprintf(err, errlen, "%s: trace format version %u (record size %u) is not supported",
-                 path, ld_le32(h + 8), ld_le32(h + 12));
+    if (ld_le32(h + 8) != TRACE_VERSION) {
+        snprintf(err, errlen, "%s: trace format version %u, this reader reads %u", path,
+                 ld_le32(h + 8), TRACE_VERSION);
+        goto fail;
+    }
+    if (ld_le32(h + 12) != sizeof(TraceRecord)) {
+        snprintf(err, errlen, "%s: record size %u, this reader reads %zu", path,
+                 ld_le32(h + 12), sizeof(TraceRecord));
         goto fail;
     }
     r->model = read_string(r->f);
@@ -155,9 +257,61 @@ fail:
     return NULL;
 }
 
+/* Inflates exactly one zlib stream of clen bytes into r->buf, growing it
+ * as the data comes (so a small damaged frame never asks for much
+ * memory), at most FRAME_RAW_MAX bytes.  False if the data is bad. */
+static bool inflate_frame(TraceReader *r, const uint8_t *z, uint32_t clen)
+{
+    z_stream s;
+    memset(&s, 0, sizeof(s));
+    if (inflateInit(&s) != Z_OK)
+        return false;
+    s.next_in = (Bytef *)z;
+    s.avail_in = clen;
+    r->len = 0;
+    int zr = Z_OK;
+    while (zr == Z_OK) {
+        if (r->len == r->cap) {
+            if (r->cap >= FRAME_RAW_MAX)
+                break;
+            size_t cap = r->cap ? r->cap * 2 : 256 * 1024;
+            if (cap > FRAME_RAW_MAX)
+                cap = FRAME_RAW_MAX;
+            uint8_t *b = realloc(r->buf, cap);
+            if (!b)
+                break;
+            r->buf = b;
+            r->cap = cap;
+        }
+        s.next_out = r->buf + r->len;
+        s.avail_out = (uInt)(r->cap - r->len);
+        zr = inflate(&s, Z_NO_FLUSH);
+        r->len = r->cap - s.avail_out;
+    }
+    inflateEnd(&s);
+    return zr == Z_STREAM_END && s.avail_in == 0;
+}
+
+/* The inflated frame must be exactly n well-formed items. */
+static bool items_ok(const TraceReader *r, uint32_t n)
+{
+    size_t pos = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (r->len - pos < ITEM_HEAD)
+            return false;
+        uint32_t len = ld_le32(r->buf + pos + 4);
+        if (len > TRACE_ITEM_MAX || r->len - pos - ITEM_HEAD < len)
+            return false;
+        pos += ITEM_HEAD + len;
+    }
+    return pos == r->len;
+}
+
 /* Loads the next frame: 1, 0 at the end (clean or truncated), -1 bad. */
 static int read_frame(TraceReader *r)
 {
+    long at = ftell(r->f);
+    unsigned idx = r->frame;
     uint8_t h[16];
     size_t got = fread(h, 1, 16, r->f);
     if (got == 0)
@@ -167,18 +321,24 @@ static int read_frame(TraceReader *r)
         return 0;
     }
     uint32_t n = ld_le32(h + 4), clen = ld_le32(h + 8);
-    if (ld_le32(h) != TRACE_FRAME_MAGIC || n == 0 || n > TRACE_FRAME_RECORDS ||
-        clen > compressBound(TRACE_FRAME_RECORDS * sizeof(TraceRecord))) {
-        snprintf(r->err, sizeof(r->err), "bad frame header at offset %ld",
-                 ftell(r->f) - 16);
+    if (ld_le32(h) != TRACE_FRAME_MAGIC || n == 0 || n > TRACE_FRAME_ITEMS ||
+        clen == 0 || clen > compressBound(FRAME_RAW_MAX)) {
+        snprintf(r->err, sizeof(r->err), "frame %u at offset %ld: bad frame header", idx, at);
         return -1;
+    }
+    /* A frame longer than the rest of the file was cut short by the
+     * writer dying: no need to allocate for it. */
+    struct stat st;
+    if (fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (off_t)clen > st.st_size - (at + 16)) {
+        r->truncated = true;
+        return 0;
     }
     uint8_t *z = malloc(clen);
     if (!z) {
-        snprintf(r->err, sizeof(r->err), "out of memory");
+        snprintf(r->err, sizeof(r->err), "frame %u at offset %ld: out of memory", idx, at);
         return -1;
     }
-    long at = ftell(r->f) - 16;
     if (fread(z, 1, clen, r->f) != clen) {
         free(z);
         r->truncated = true;
@@ -186,32 +346,95 @@ static int read_frame(TraceReader *r)
     }
     if ((uint32_t)crc32(0, z, clen) != ld_le32(h + 12)) {
         free(z);
-        snprintf(r->err, sizeof(r->err), "frame at offset %ld: CRC mismatch (corrupted)", at);
+        snprintf(r->err, sizeof(r->err), "frame %u at offset %ld: CRC mismatch (corrupted)",
+                 idx, at);
         return -1;
     }
-    uLongf len = (uLongf)n * sizeof(TraceRecord);
-    int zr = uncompress((Bytef *)r->buf, &len, z, clen);
+    bool ok = inflate_frame(r, z, clen);
     free(z);
-    if (zr != Z_OK || len != (uLongf)n * sizeof(TraceRecord)) {
-        snprintf(r->err, sizeof(r->err), "frame at offset %ld: bad compressed data", at);
+    if (!ok || !items_ok(r, n)) {
+        snprintf(r->err, sizeof(r->err),
+                 "frame %u at offset %ld: data does not inflate to the %u items announced",
+                 idx, at, n);
         return -1;
     }
-    r->n = n;
     r->pos = 0;
+    r->frame++;
+    return 1;
+}
+
+int trace_reader_next_item(TraceReader *r, TraceItem *it)
+{
+    if (r->err[0])
+        return -1;
+    if (r->truncated)
+        return 0;
+    if (r->pos == r->len) {
+        int fr = read_frame(r);
+        if (fr <= 0)
+            return fr;
+    }
+    const uint8_t *p = r->buf + r->pos;
+    it->kind = ld_le32(p);
+    it->len = ld_le32(p + 4);
+    it->data = p + ITEM_HEAD;
+    r->pos += ITEM_HEAD + it->len;
     return 1;
 }
 
 int trace_reader_next(TraceReader *r, TraceRecord *rec)
 {
-    if (r->err[0])
-        return -1;
-    if (r->pos == r->n) {
-        int fr = read_frame(r);
-        if (fr <= 0)
-            return fr;
+    TraceItem it;
+    int n;
+    while ((n = trace_reader_next_item(r, &it)) == 1) {
+        if (it.kind != TRACE_ITEM_INSN)
+            continue;
+        if (it.len != sizeof(*rec)) {
+            snprintf(r->err, sizeof(r->err), "frame %u: instruction item of %u bytes",
+                     r->frame - 1, it.len);
+            return -1;
+        }
+        memcpy(rec, it.data, sizeof(*rec));
+        return 1;
     }
-    *rec = r->buf[r->pos++];
-    return 1;
+    return n;
+}
+
+bool trace_item_parse_syscall(const TraceItem *it, TraceSyscall *sc)
+{
+    memset(sc, 0, sizeof(*sc));
+    if (it->kind != TRACE_ITEM_SYSCALL || it->len < 12)
+        return false;
+    const uint8_t *p = it->data, *end = it->data + it->len;
+    uint32_t count = ld_le32(p + 8);
+    /* Each entry takes at least 8 bytes: bounds the allocation. */
+    if (count > (it->len - 12) / 8)
+        return false;
+    TraceSyscallMem *mem = count ? calloc(count, sizeof(*mem)) : NULL;
+    if (count && !mem)
+        return false;
+    p += 12;
+    for (uint32_t i = 0; i < count; i++) {
+        if (end - p < 8)
+            goto bad;
+        mem[i].addr = ld_le32(p);
+        mem[i].len = ld_le32(p + 4);
+        p += 8;
+        if ((size_t)(end - p) < mem[i].len)
+            goto bad;
+        mem[i].bytes = p;
+        p += mem[i].len;
+    }
+    if (p != end)
+        goto bad;
+    sc->nr = ld_le32(it->data);
+    sc->result = ld_le32(it->data + 4);
+    sc->count = count;
+    sc->mem = mem;
+    return true;
+bad:
+    free(mem);
+    return false;
 }
 
 const char *trace_reader_error(const TraceReader *r)
@@ -244,4 +467,26 @@ void trace_reader_close(TraceReader *r)
     free(r->cmdline);
     free(r->buf);
     free(r);
+}
+
+bool trace_insn_is_prefix(uint8_t b)
+{
+    switch (b) {
+    case 0xf2: case 0xf3: case 0x66: case 0x67: case 0x26: case 0x2e: case 0x36:
+    case 0x3e: case 0x64: case 0x65: case 0xf0:
+        return true;
+    }
+    return false;
+}
+
+bool trace_insn_is_rep_string(const uint8_t b[TRACE_INSN_BYTES])
+{
+    bool rep = false;
+    int i = 0;
+    for (; i < TRACE_INSN_BYTES && trace_insn_is_prefix(b[i]); i++)
+        rep |= b[i] == 0xf2 || b[i] == 0xf3;
+    if (i == TRACE_INSN_BYTES)
+        return false;
+    return rep && ((b[i] >= 0xa4 && b[i] <= 0xa7) || (b[i] >= 0xaa && b[i] <= 0xaf) ||
+                   (b[i] >= 0x6c && b[i] <= 0x6f));
 }

@@ -65,13 +65,13 @@ void i386_trans_alu(I386DisasContext *s, const I386Insn *insn)
 
     IRTemp a, r = gen_temp(s);
     if (is_locked(s)) {
-        IRTemp addr = gen_lea(s, insn);
+        IRTemp addr = gen_lea(s, insn, 1u << ot, I386_ACC_RW);
         a = gen_lock_rmw(s, addr, bc, alu_lock_op[op], ot);
         ir_gen_op2(f, alu_ir_op[op], IR_I32, r, a, bc);
     } else {
         IRTemp addr = IR_TEMP_NONE;
         if (d->kind == I386_OPK_MEM) {
-            addr = gen_lea(s, insn);
+            addr = gen_lea(s, insn, 1u << ot, op == ALU_CMP ? I386_ACC_R : I386_ACC_RW);
             a = gen_ld(s, ot, addr, false);
         } else {
             a = gen_load_operand(s, insn, 0);
@@ -111,7 +111,7 @@ static IRTemp gen_rmw_const(I386DisasContext *s, const I386Insn *insn, IROpcode 
     unsigned ot = insn->ot;
     IRTemp a, r = gen_temp(s), v = gen_const(s, val);
     if (is_locked(s)) {
-        a = gen_lock_rmw(s, gen_lea(s, insn), v, lop, ot);
+        a = gen_lock_rmw(s, gen_lea(s, insn, 1u << ot, I386_ACC_RW), v, lop, ot);
         if (op == IR_OP_neg)
             ir_gen_op1(f, IR_OP_neg, IR_I32, r, a);
         else
@@ -119,7 +119,7 @@ static IRTemp gen_rmw_const(I386DisasContext *s, const I386Insn *insn, IROpcode 
     } else {
         IRTemp addr = IR_TEMP_NONE;
         if (insn->op[0].kind == I386_OPK_MEM) {
-            addr = gen_lea(s, insn);
+            addr = gen_lea(s, insn, 1u << ot, I386_ACC_RW);
             a = gen_ld(s, ot, addr, false);
         } else {
             a = gen_load_operand(s, insn, 0);

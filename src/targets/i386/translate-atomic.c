@@ -38,11 +38,11 @@ void i386_trans_xadd(I386DisasContext *s, const I386Insn *insn)
     if (locked_memory(s, insn)) {
         dest = gen_temp(s);
         gen_helper(s, (void *)helper_atomic_xadd, atomic_call_flags, dest, 4, IR_TEMP_ENV,
-                   gen_lea(s, insn), src, gen_const(s, ot));
+                   gen_lea(s, insn, 1u << ot, I386_ACC_RW), src, gen_const(s, ot));
         ir_gen_op2(f, IR_OP_add, IR_I32, sum, dest, src);
         gen_store_operand(s, insn, 1, dest);
     } else if (insn->op[0].kind == I386_OPK_MEM) {
-        IRTemp addr = gen_lea(s, insn);
+        IRTemp addr = gen_lea(s, insn, 1u << ot, I386_ACC_RW);
         dest = gen_ld(s, ot, addr, false);
         ir_gen_op2(f, IR_OP_add, IR_I32, sum, dest, src);
         gen_st(s, ot, addr, sum);
@@ -72,9 +72,9 @@ void i386_trans_cmpxchg(I386DisasContext *s, const I386Insn *insn)
     if (locked_memory(s, insn)) {
         old = gen_temp(s);
         gen_helper(s, (void *)helper_atomic_cmpxchg, atomic_call_flags, old, 5, IR_TEMP_ENV,
-                   gen_lea(s, insn), acc, src, gen_const(s, ot));
+                   gen_lea(s, insn, 1u << ot, I386_ACC_RW), acc, src, gen_const(s, ot));
     } else if (insn->op[0].kind == I386_OPK_MEM) {
-        IRTemp addr = gen_lea(s, insn);
+        IRTemp addr = gen_lea(s, insn, 1u << ot, I386_ACC_RW);
         old = gen_ld(s, ot, addr, false);
         ir_gen_movcond(f, IR_I32, IR_COND_EQ, newv, old, acc, src, old);
         gen_st(s, ot, addr, newv);
@@ -118,7 +118,8 @@ void i386_trans_cmpxchg8b(I386DisasContext *s, const I386Insn *insn)
     }
     IRTemp expected = pair64(s, R_EDX, R_EAX);
     IRTemp old = ir_new_temp(f, IR_I64);
-    IRTemp args[4] = { IR_TEMP_ENV, gen_lea(s, insn), expected, pair64(s, R_ECX, R_EBX) };
+    IRTemp args[4] = { IR_TEMP_ENV, gen_lea(s, insn, 8, I386_ACC_RW), expected,
+                       pair64(s, R_ECX, R_EBX) };
     ir_gen_call(f, (void *)helper_atomic_cmpxchg8b, atomic_call_flags, IR_I64, old, 4, args);
 
     IRTemp eq = gen_temp(s);

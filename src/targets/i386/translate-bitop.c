@@ -39,7 +39,8 @@ static IRTemp apply_bitop(I386DisasContext *s, int op, IRTemp v, IRTemp mask)
 
 /* Address of the word holding the bit: ea + (offset SAR log2(bits)) *
  * bytes, offset being the sign-extended register. */
-static IRTemp bit_string_addr(I386DisasContext *s, const I386Insn *insn, IRTemp offset)
+static IRTemp bit_string_addr(I386DisasContext *s, const I386Insn *insn, IRTemp offset,
+                              unsigned acc)
 {
     unsigned ot = insn->ot;
     unsigned log2_bits = ot == IR_MO_16 ? 4 : 5;
@@ -48,7 +49,7 @@ static IRTemp bit_string_addr(I386DisasContext *s, const I386Insn *insn, IRTemp 
     IRTemp off = gen_op2(s, IR_OP_add, gen_ea_offset(s, &insn->ea), disp);
     if (insn->ea.aflag == IR_MO_16)
         off = gen_ext(s, IR_MO_16, off, false);
-    return gen_add_seg_base(s, insn->ea.seg, off);
+    return gen_seg_addr(s, insn->ea.seg, off, 1u << ot, acc);
 }
 
 static void gen_bt(I386DisasContext *s, const I386Insn *insn, int op, IRTemp offset,
@@ -62,7 +63,9 @@ static void gen_bt(I386DisasContext *s, const I386Insn *insn, int op, IRTemp off
     IRTemp old;
 
     if (insn->op[0].kind == I386_OPK_MEM) {
-        IRTemp addr = bit_string ? bit_string_addr(s, insn, offset) : gen_lea(s, insn);
+        unsigned acc = op == BIT_TEST ? I386_ACC_R : I386_ACC_RW;
+        IRTemp addr = bit_string ? bit_string_addr(s, insn, offset, acc)
+                                 : gen_lea(s, insn, 1u << ot, acc);
         if (op != BIT_TEST && (s->prefix & I386_PREFIX_LOCK)) {
             old = gen_temp(s);
             gen_helper(s, (void *)helper_atomic_bitop,

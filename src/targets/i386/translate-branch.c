@@ -107,7 +107,7 @@ static void load_far_ptr(I386DisasContext *s, const I386Insn *insn, IRTemp *sel,
         *sel = gen_const(s, op->sel);
         return;
     }
-    IRTemp addr = gen_lea(s, insn);
+    IRTemp addr = gen_lea(s, insn, (1u << s->dflag) + 2, I386_ACC_R);
     IRTemp addr2 = gen_temp(s);
     *off = gen_ld(s, s->dflag, addr, false);
     ir_gen_op2i(s->base.f, IR_OP_add, IR_I32, addr2, addr, 1u << s->dflag);
@@ -208,7 +208,7 @@ void i386_trans_bound(I386DisasContext *s, const I386Insn *insn)
 {
     IRFunc *f = s->base.f;
     unsigned ot = s->dflag;
-    IRTemp addr = gen_lea(s, insn);
+    IRTemp addr = gen_lea(s, insn, 2u << ot, I386_ACC_R);
     IRTemp addr2 = gen_temp(s);
     ir_gen_op2i(f, IR_OP_add, IR_I32, addr2, addr, 1u << ot);
     IRTemp lo = gen_ld(s, ot, addr, true);

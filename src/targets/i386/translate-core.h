@@ -18,13 +18,15 @@ enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
 /* Memory operand address computed with `esp` as the value of ESP when
  * it is the base register (POP Ev computes it after the increment). */
-IRTemp gen_lea_esp(I386DisasContext *s, const I386Insn *insn, IRTemp esp);
+IRTemp gen_lea_esp(I386DisasContext *s, const I386Insn *insn, IRTemp esp, unsigned size,
+                   unsigned acc);
 /* A trap after the instruction with the next eip in a temp, emitted
  * without ending the block (the caller ends it). */
 void gen_trap_at(I386DisasContext *s, int excp, IRTemp next_eip);
 /* SS base + (value & stack width mask): the address of a stack slot
- * whose offset (an ESP or EBP value) is in a temp. */
-IRTemp gen_stack_addr(I386DisasContext *s, IRTemp esp_value);
+ * whose offset (an ESP or EBP value) is in a temp, for an access of
+ * `size` bytes of kind acc (checked as gen_seg_addr does). */
+IRTemp gen_stack_addr(I386DisasContext *s, IRTemp esp_value, unsigned size, unsigned acc);
 /* ESP + delta as the new ESP value (only SP changes with a 16-bit
  * stack); nothing is written. */
 IRTemp gen_esp_plus(I386DisasContext *s, uint32_t delta);

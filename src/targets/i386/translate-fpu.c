@@ -77,11 +77,58 @@ typedef struct FpuMem {
     IRTemp host;      /* i64: guest_base + linear */
 } FpuMem;
 
-static void gen_fpu_mem(I386DisasContext *s, const I386Insn *insn, FpuMem *m)
+/* Bytes and kind of access of the memory form of escape opcode op
+ * (0xd8-0xdf) with ModRM reg field `reg` (SDM vol. 2, A.4.1): for the
+ * segment check.  fmt16: the 16-bit environment images. */
+static void fpu_mem_access(uint8_t op, unsigned reg, bool fmt16, unsigned *size, unsigned *acc)
+{
+    /* By opcode: the size of the operand of /0 (the arithmetic and
+     * load forms). */
+    static const uint8_t load_size[8] = { 4, 4, 4, 4, 8, 8, 2, 2 };
+    bool store = reg == 2 || reg == 3 || (reg == 1 && (op & 1));   /* FST/FSTP/FISTTP */
+    *size = load_size[op & 7];
+    *acc = store ? I386_ACC_W : I386_ACC_R;
+    if (op == 0xd8 || op == 0xda || op == 0xdc || op == 0xde) {
+        *acc = I386_ACC_R;   /* arithmetic and compares with memory */
+        return;
+    }
+    switch (op << 4 | reg) {
+    case 0xd94: case 0xd96:   /* FLDENV, FNSTENV */
+        *size = fmt16 ? 14 : 28;
+        *acc = reg == 4 ? I386_ACC_R : I386_ACC_W;
+        break;
+    case 0xd95: case 0xd97:   /* FLDCW, FNSTCW */
+        *size = 2;
+        *acc = reg == 5 ? I386_ACC_R : I386_ACC_W;
+        break;
+    case 0xdb5: case 0xdb7:   /* FLD, FSTP m80fp */
+    case 0xdf4: case 0xdf6:   /* FBLD, FBSTP m80bcd */
+        *size = 10;
+        *acc = (reg & 2) ? I386_ACC_W : I386_ACC_R;
+        break;
+    case 0xdd4: case 0xdd6:   /* FRSTOR, FNSAVE */
+        *size = fmt16 ? 94 : 108;
+        *acc = reg == 4 ? I386_ACC_R : I386_ACC_W;
+        break;
+    case 0xdd7:               /* FNSTSW m16 */
+        *size = 2;
+        *acc = I386_ACC_W;
+        break;
+    case 0xdf5: case 0xdf7:   /* FILD, FISTP m64int */
+        *size = 8;
+        *acc = reg == 5 ? I386_ACC_R : I386_ACC_W;
+        break;
+    default:
+        break;
+    }
+}
+
+static void gen_fpu_mem(I386DisasContext *s, const I386Insn *insn, unsigned size, unsigned acc,
+                        FpuMem *m)
 {
     IRFunc *f = s->base.f;
     m->offset = gen_ea_offset(s, &insn->ea);
-    m->linear = gen_add_seg_base(s, insn->ea.seg, m->offset);
+    m->linear = gen_seg_addr(s, insn->ea.seg, m->offset, size, acc);
     IRTemp base = ir_new_temp(f, IR_I64), lin64 = ir_new_temp(f, IR_I64);
     m->host = ir_new_temp(f, IR_I64);
     ir_gen_ld_env(f, IR_I64, base, (int32_t)offsetof(CPUState, guest_base), IR_MO_64);
@@ -277,8 +324,11 @@ void i386_trans_fpu(I386DisasContext *s, const I386Insn *insn)
         variant |= I386_FPU_THUNK_RET_AX;
 
     FpuMem mem;
-    if (insn->mem)
-        gen_fpu_mem(s, insn, &mem);
+    if (insn->mem) {
+        unsigned size, acc;
+        fpu_mem_access(op, (modrm >> 3) & 7, fmt16, &size, &acc);
+        gen_fpu_mem(s, insn, size, acc, &mem);
+    }
     IRTemp ret = gen_thunk_call(s, bytes, len, variant, insn->mem ? &mem : NULL, eflags);
 
     if (cls & I386_FPU_RET_AX)
@@ -314,7 +364,7 @@ void i386_trans_fxsave(I386DisasContext *s, const I386Insn *insn)
     bool restore = insn->reg == 1;
     const uint8_t bytes[3] = { 0x0f, 0xae, i386_fpu_modrm_rsi(insn->modrm) };
     FpuMem mem;
-    gen_fpu_mem(s, insn, &mem);
+    gen_fpu_mem(s, insn, 512, restore ? I386_ACC_R : I386_ACC_W, &mem);
     if (!restore) {
         /* The host's FXSAVE stores the pointers the thunk's FXRSTOR
          * loaded from fxstate, and leaves them zero under the same

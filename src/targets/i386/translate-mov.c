@@ -40,7 +40,8 @@ void i386_trans_xchg(I386DisasContext *s, const I386Insn *insn)
         IRTemp old = gen_temp(s);
         gen_helper(s, (void *)helper_lock_rmw,
                    IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS, old, 5, IR_TEMP_ENV,
-                   gen_lea(s, insn), b, gen_const(s, I386_LOCK_XCHG), gen_const(s, ot));
+                   gen_lea(s, insn, 1u << ot, I386_ACC_RW), b, gen_const(s, I386_LOCK_XCHG),
+                   gen_const(s, ot));
         gen_store_operand(s, insn, 1, old);
         return;
     }
@@ -139,7 +140,7 @@ void i386_trans_xlat(I386DisasContext *s, const I386Insn *insn)
                gen_load_reg(s, IR_MO_8, R_EAX));
     if (s->aflag == IR_MO_16)
         ir_gen_op1(f, IR_OP_ext16u, IR_I32, off, off);
-    IRTemp addr = gen_add_seg_base(s, gen_seg(s, R_DS), off);
+    IRTemp addr = gen_seg_addr(s, gen_seg(s, R_DS), off, 1, I386_ACC_R);
     gen_store_reg(s, IR_MO_8, R_EAX, gen_ld(s, IR_MO_8, addr, false));
 }
 

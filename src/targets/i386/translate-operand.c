@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "targets/i386/helper.h"
 #include "targets/i386/translate-core.h"
 
 #define REG(r) I386_TEMP_REG(r)
@@ -65,8 +66,23 @@ int gen_seg(I386DisasContext *s, int def)
     return s->override >= 0 ? s->override : def;
 }
 
-IRTemp gen_add_seg_base(I386DisasContext *s, int seg, IRTemp offset)
+/* Segment checks are a helper call: they are only in blocks whose
+ * segments are not flat (LDT data segments with a limit, a null FS) or
+ * that run one instruction whose access may wrap past 4 GiB (CF_STRICT,
+ * see linux-user/fault.c), so their speed does not matter. */
+static void gen_seg_check(I386DisasContext *s, int seg, IRTemp offset, unsigned size,
+                          unsigned acc)
 {
+    if (!(s->flags & I386_HF_SEGCHK(seg)) && !(s->base.tb->cflags & CF_STRICT))
+        return;
+    gen_helper(s, (void *)helper_seg_access, IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS,
+               IR_TEMP_NONE, 3, IR_TEMP_ENV, gen_const(s, I386_SEG_ACCESS(seg, size, acc)),
+               offset);
+}
+
+IRTemp gen_seg_addr(I386DisasContext *s, int seg, IRTemp offset, unsigned size, unsigned acc)
+{
+    gen_seg_check(s, seg, offset, size, acc);
     if (seg != R_FS && seg != R_GS && !s->addseg)
         return offset;
     IRFunc *f = s->base.f;
@@ -99,14 +115,15 @@ IRTemp gen_ea_offset(I386DisasContext *s, const I386Addr *ea)
     return ea_offset(s, ea, IR_TEMP_NONE);
 }
 
-IRTemp gen_lea(I386DisasContext *s, const I386Insn *insn)
+IRTemp gen_lea(I386DisasContext *s, const I386Insn *insn, unsigned size, unsigned acc)
 {
-    return gen_add_seg_base(s, insn->ea.seg, ea_offset(s, &insn->ea, IR_TEMP_NONE));
+    return gen_seg_addr(s, insn->ea.seg, ea_offset(s, &insn->ea, IR_TEMP_NONE), size, acc);
 }
 
-IRTemp gen_lea_esp(I386DisasContext *s, const I386Insn *insn, IRTemp esp)
+IRTemp gen_lea_esp(I386DisasContext *s, const I386Insn *insn, IRTemp esp, unsigned size,
+                   unsigned acc)
 {
-    return gen_add_seg_base(s, insn->ea.seg, ea_offset(s, &insn->ea, esp));
+    return gen_seg_addr(s, insn->ea.seg, ea_offset(s, &insn->ea, esp), size, acc);
 }
 
 /* #AC(0) when addr is not a multiple of the access size. */
@@ -142,7 +159,7 @@ IRTemp gen_load_operand(I386DisasContext *s, const I386Insn *insn, int i)
     case I386_OPK_REG:
         return gen_load_reg(s, op->size, op->reg);
     case I386_OPK_MEM:
-        return gen_ld(s, op->size, gen_lea(s, insn), false);
+        return gen_ld(s, op->size, gen_lea(s, insn, 1u << op->size, I386_ACC_R), false);
     case I386_OPK_SEG: {
         IRTemp t = gen_temp(s);
         ir_gen_ld_env(s->base.f, IR_I32, t,
@@ -168,7 +185,7 @@ void gen_store_operand(I386DisasContext *s, const I386Insn *insn, int i, IRTemp 
 {
     const I386Operand *op = &insn->op[i];
     if (op->kind == I386_OPK_MEM)
-        gen_st(s, op->size, gen_lea(s, insn), v);
+        gen_st(s, op->size, gen_lea(s, insn, 1u << op->size, I386_ACC_W), v);
     else
         gen_store_reg(s, op->size, op->reg, v);
 }
@@ -193,14 +210,14 @@ uint32_t gen_stack_mask(I386DisasContext *s)
     return s->ss32 ? 0xffffffffu : 0xffffu;
 }
 
-IRTemp gen_stack_addr(I386DisasContext *s, IRTemp esp_value)
+IRTemp gen_stack_addr(I386DisasContext *s, IRTemp esp_value, unsigned size, unsigned acc)
 {
     IRTemp off = esp_value;
     if (!s->ss32) {
         off = gen_temp(s);
         ir_gen_op1(s->base.f, IR_OP_ext16u, IR_I32, off, esp_value);
     }
-    return gen_add_seg_base(s, R_SS, off);
+    return gen_seg_addr(s, R_SS, off, size, acc);
 }
 
 IRTemp gen_esp_plus(I386DisasContext *s, uint32_t delta)
@@ -216,7 +233,7 @@ IRTemp gen_esp_plus(I386DisasContext *s, uint32_t delta)
 void gen_push_addr(I386DisasContext *s, unsigned ot, IRTemp *addr, IRTemp *new_esp)
 {
     *new_esp = gen_esp_plus(s, (uint32_t)-(1u << ot));
-    *addr = gen_stack_addr(s, *new_esp);
+    *addr = gen_stack_addr(s, *new_esp, 1u << ot, I386_ACC_W);
 }
 
 void gen_push(I386DisasContext *s, unsigned ot, IRTemp v)
@@ -229,7 +246,7 @@ void gen_push(I386DisasContext *s, unsigned ot, IRTemp v)
 
 IRTemp gen_pop_load(I386DisasContext *s, unsigned ot)
 {
-    return gen_ld(s, ot, gen_stack_addr(s, REG(R_ESP)), false);
+    return gen_ld(s, ot, gen_stack_addr(s, REG(R_ESP), 1u << ot, I386_ACC_R), false);
 }
 
 void gen_esp_add(I386DisasContext *s, uint32_t bytes)

@@ -58,7 +58,7 @@ void i386_trans_mov_from_seg(I386DisasContext *s, const I386Insn *insn)
     }
     IRTemp v = gen_load_selector(s, seg);
     if (insn->op[0].kind == I386_OPK_MEM)
-        gen_st(s, IR_MO_16, gen_lea(s, insn), v);
+        gen_st(s, IR_MO_16, gen_lea(s, insn, 2, I386_ACC_W), v);
     else
         gen_store_reg(s, s->dflag, insn->op[0].reg, v);
 }
@@ -99,7 +99,7 @@ void i386_trans_pop_seg(I386DisasContext *s, const I386Insn *insn)
 void i386_trans_lxs(I386DisasContext *s, const I386Insn *insn)
 {
     int seg = insn->entry->arg;
-    IRTemp addr = gen_lea(s, insn);
+    IRTemp addr = gen_lea(s, insn, (1u << s->dflag) + 2, I386_ACC_R);
     IRTemp addr2 = gen_temp(s);
     IRTemp off = gen_ld(s, s->dflag, addr, false);
     ir_gen_op2i(s->base.f, IR_OP_add, IR_I32, addr2, addr, 1u << s->dflag);
@@ -114,7 +114,8 @@ void i386_trans_lxs(I386DisasContext *s, const I386Insn *insn)
 void i386_trans_arpl(I386DisasContext *s, const I386Insn *insn)
 {
     IRFunc *f = s->base.f;
-    IRTemp addr = insn->op[0].kind == I386_OPK_MEM ? gen_lea(s, insn) : IR_TEMP_NONE;
+    IRTemp addr = insn->op[0].kind == I386_OPK_MEM ? gen_lea(s, insn, 2, I386_ACC_RW)
+                                                   : IR_TEMP_NONE;
     IRTemp d = addr != IR_TEMP_NONE ? gen_ld(s, IR_MO_16, addr, false)
                                     : gen_load_reg(s, IR_MO_16, insn->op[0].reg);
     IRTemp src = gen_load_operand(s, insn, 1);
@@ -207,13 +208,13 @@ void i386_trans_umip_store(I386DisasContext *s, const I386Insn *insn)
     IRFunc *f = s->base.f;
     int which = insn->entry->arg;
     if (which == UMIP_SGDT || which == UMIP_SIDT) {
-        IRTemp addr = gen_lea(s, insn);
+        IRTemp addr = gen_lea(s, insn, 6, I386_ACC_W);
         IRTemp addr2 = gen_temp(s);
         ir_gen_op2i(f, IR_OP_add, IR_I32, addr2, addr, 2);
         gen_st(s, IR_MO_16, addr, gen_const(s, 0));
         gen_st(s, IR_MO_32, addr2, gen_const(s, table_base[which]));
     } else if (insn->op[0].kind == I386_OPK_MEM) {
-        gen_st(s, IR_MO_16, gen_lea(s, insn), gen_const(s, value[which]));
+        gen_st(s, IR_MO_16, gen_lea(s, insn, 2, I386_ACC_W), gen_const(s, value[which]));
     } else {
         gen_store_reg(s, s->dflag, insn->op[0].reg, gen_const(s, value[which]));
     }

@@ -92,7 +92,7 @@ static Dest load_dest(I386DisasContext *s, const I386Insn *insn)
 {
     Dest d = { IR_TEMP_NONE, IR_TEMP_NONE };
     if (insn->op[0].kind == I386_OPK_MEM) {
-        d.addr = gen_lea(s, insn);
+        d.addr = gen_lea(s, insn, 1u << insn->ot, I386_ACC_RW);
         d.val = gen_ld(s, insn->ot, d.addr, false);
     } else {
         d.val = gen_load_operand(s, insn, 0);

@@ -28,7 +28,7 @@ void i386_trans_pop(I386DisasContext *s, const I386Insn *insn)
     IRTemp v = gen_pop_load(s, ot);
     IRTemp new_esp = gen_esp_plus(s, 1u << ot);
     if (insn->op[0].kind == I386_OPK_MEM) {
-        gen_st(s, ot, gen_lea_esp(s, insn, new_esp), v);
+        gen_st(s, ot, gen_lea_esp(s, insn, new_esp, 1u << ot, I386_ACC_W), v);
         ir_gen_mov(s->base.f, IR_I32, REG(R_ESP), new_esp);
     } else {
         ir_gen_mov(s->base.f, IR_I32, REG(R_ESP), new_esp);
@@ -44,30 +44,29 @@ void i386_trans_pusha(I386DisasContext *s, const I386Insn *insn)
     uint32_t size = 1u << ot;
     for (int r = 0; r < 8; r++) {
         IRTemp slot = gen_esp_plus(s, -(uint32_t)((r + 1) * size));
-        gen_st(s, ot, gen_stack_addr(s, slot), REG(r));
+        gen_st(s, ot, gen_stack_addr(s, slot, size, I386_ACC_W), REG(r));
     }
     ir_gen_mov(s->base.f, IR_I32, REG(R_ESP), gen_esp_plus(s, -(8 * size)));
 }
 
 /* POPA: the reverse; the saved ESP is skipped.  The slots are read from
  * ESP upwards (EDI first), as hardware pops them, so a fault reports the
- * lowest unreadable slot. */
+ * lowest unreadable slot; and each register is written as soon as it is
+ * read, since the host CPU (an AMD EPYC, the reference) leaves the
+ * registers popped before a faulting slot changed (found by the
+ * differential fuzzer). */
 void i386_trans_popa(I386DisasContext *s, const I386Insn *insn)
 {
     (void)insn;
     unsigned ot = s->dflag;
     uint32_t size = 1u << ot;
-    IRTemp v[8];
     for (int r = 7; r >= 0; r--) {
         if (r == R_ESP)
             continue;
         IRTemp slot = gen_esp_plus(s, (uint32_t)(7 - r) * size);
-        v[r] = gen_ld(s, ot, gen_stack_addr(s, slot), false);
+        gen_store_reg(s, ot, r, gen_ld(s, ot, gen_stack_addr(s, slot, size, I386_ACC_R), false));
     }
     ir_gen_mov(s->base.f, IR_I32, REG(R_ESP), gen_esp_plus(s, 8 * size));
-    for (int r = 0; r < 8; r++)
-        if (r != R_ESP)
-            gen_store_reg(s, ot, r, v[r]);
 }
 
 /* PUSHF: EFLAGS with RF and VM read as 0 (SDM vol. 2, PUSHF). */
@@ -110,15 +109,17 @@ void i386_trans_enter(I386DisasContext *s, const I386Insn *insn)
     unsigned level = insn->op[1].imm & 31;
 
     IRTemp frame = gen_esp_plus(s, -size);   /* ESP after pushing EBP */
-    gen_st(s, ot, gen_stack_addr(s, frame), REG(R_EBP));
+    gen_st(s, ot, gen_stack_addr(s, frame, size, I386_ACC_W), REG(R_EBP));
     if (level > 0) {
         for (unsigned i = 1; i < level; i++) {
             IRTemp src = gen_temp(s);
             ir_gen_op2i(f, IR_OP_sub, IR_I32, src, REG(R_EBP), i * size);
-            IRTemp v = gen_ld(s, ot, gen_stack_addr(s, src), false);
-            gen_st(s, ot, gen_stack_addr(s, gen_esp_plus(s, -((i + 1) * size))), v);
+            IRTemp v = gen_ld(s, ot, gen_stack_addr(s, src, size, I386_ACC_R), false);
+            IRTemp dst = gen_esp_plus(s, -((i + 1) * size));
+            gen_st(s, ot, gen_stack_addr(s, dst, size, I386_ACC_W), v);
         }
-        gen_st(s, ot, gen_stack_addr(s, gen_esp_plus(s, -((level + 1) * size))), frame);
+        IRTemp last = gen_esp_plus(s, -((level + 1) * size));
+        gen_st(s, ot, gen_stack_addr(s, last, size, I386_ACC_W), frame);
     }
     IRTemp new_esp = gen_esp_plus(s, -((level + 1) * size + alloc));
     ir_gen_mov(f, IR_I32, REG(R_ESP), new_esp);
@@ -131,7 +132,7 @@ void i386_trans_leave(I386DisasContext *s, const I386Insn *insn)
     (void)insn;
     IRFunc *f = s->base.f;
     unsigned ot = s->dflag;
-    IRTemp v = gen_ld(s, ot, gen_stack_addr(s, REG(R_EBP)), false);
+    IRTemp v = gen_ld(s, ot, gen_stack_addr(s, REG(R_EBP), 1u << ot, I386_ACC_R), false);
     IRTemp new_esp = gen_temp(s);
     ir_gen_op2i(f, IR_OP_add, IR_I32, new_esp, REG(R_EBP), 1u << ot);
     if (!s->ss32)

@@ -45,11 +45,12 @@
 
 enum { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS };
 
-/* Linear address of DS:ESI (overridable) or ES:EDI. */
-static IRTemp string_addr(I386DisasContext *s, int reg)
+/* Linear address of DS:ESI (overridable) or ES:EDI, for an element of
+ * size ot read or written (acc). */
+static IRTemp string_addr(I386DisasContext *s, int reg, unsigned ot, unsigned acc)
 {
     int seg = reg == R_ESI ? gen_seg(s, R_DS) : R_ES;
-    return gen_add_seg_base(s, seg, gen_load_areg(s, reg));
+    return gen_seg_addr(s, seg, gen_load_areg(s, reg), 1u << ot, acc);
 }
 
 /* The cc_op of the current instruction's insn_start becomes dynamic:
@@ -80,18 +81,18 @@ static IRTemp gen_element(I386DisasContext *s, int kind, unsigned ot, bool write
 
     switch (kind) {
     case STR_MOVS: {
-        IRTemp v = gen_ld(s, ot, string_addr(s, R_ESI), false);
-        gen_st(s, ot, string_addr(s, R_EDI), v);
+        IRTemp v = gen_ld(s, ot, string_addr(s, R_ESI, ot, I386_ACC_R), false);
+        gen_st(s, ot, string_addr(s, R_EDI, ot, I386_ACC_W), v);
         gen_add_areg(s, R_ESI, step);
         gen_add_areg(s, R_EDI, step);
         break;
     }
     case STR_STOS:
-        gen_st(s, ot, string_addr(s, R_EDI), gen_load_reg(s, ot, R_EAX));
+        gen_st(s, ot, string_addr(s, R_EDI, ot, I386_ACC_W), gen_load_reg(s, ot, R_EAX));
         gen_add_areg(s, R_EDI, step);
         break;
     case STR_LODS: {
-        IRTemp v = gen_ld(s, ot, string_addr(s, R_ESI), false);
+        IRTemp v = gen_ld(s, ot, string_addr(s, R_ESI, ot, I386_ACC_R), false);
         gen_store_reg(s, ot, R_EAX, v);
         gen_add_areg(s, R_ESI, step);
         break;
@@ -100,12 +101,12 @@ static IRTemp gen_element(I386DisasContext *s, int kind, unsigned ot, bool write
     case STR_SCAS: {
         IRTemp a, b;
         if (kind == STR_CMPS) {
-            a = gen_ld(s, ot, string_addr(s, R_ESI), false);
-            b = gen_ld(s, ot, string_addr(s, R_EDI), false);
+            a = gen_ld(s, ot, string_addr(s, R_ESI, ot, I386_ACC_R), false);
+            b = gen_ld(s, ot, string_addr(s, R_EDI, ot, I386_ACC_R), false);
             gen_add_areg(s, R_ESI, step);
         } else {
             a = gen_load_reg(s, ot, R_EAX);
-            b = gen_ld(s, ot, string_addr(s, R_EDI), false);
+            b = gen_ld(s, ot, string_addr(s, R_EDI, ot, I386_ACC_R), false);
         }
         gen_add_areg(s, R_EDI, step);
         IRTemp d = gen_temp(s);

@@ -317,14 +317,22 @@ IRTemp gen_load_reg(I386DisasContext *s, unsigned ot, int reg);
 /* Writes the low ot bits of v into reg (8/16-bit writes keep the rest). */
 void gen_store_reg(I386DisasContext *s, unsigned ot, int reg, IRTemp v);
 
-/* Linear address of the memory operand (segment base added). */
-IRTemp gen_lea(I386DisasContext *s, const I386Insn *insn);
+/* Kinds of access, for segment checks: a write also needs a writable
+ * segment. */
+enum { I386_ACC_R = 1, I386_ACC_W = 2, I386_ACC_RW = 3 };
+
+/* Linear address of the memory operand (segment base added), for an
+ * access of `size` bytes of kind acc (I386_ACC_*).  The access is
+ * checked against the segment's limit and type first when the block's
+ * flags say the segment is not flat (I386_HF_SEGCHK) or the block is
+ * CF_STRICT; flat segments cost nothing. */
+IRTemp gen_lea(I386DisasContext *s, const I386Insn *insn, unsigned size, unsigned acc);
 /* The offset alone, as LEA computes it (wrapped to the address size). */
 IRTemp gen_ea_offset(I386DisasContext *s, const I386Addr *ea);
 /* offset (already wrapped to its size) + the base of segment seg when
  * the block's flags say it may be non-zero (FS/GS always; DS ES SS CS
- * with ADDSEG). */
-IRTemp gen_add_seg_base(I386DisasContext *s, int seg, IRTemp offset);
+ * with ADDSEG), after the segment check gen_lea describes. */
+IRTemp gen_seg_addr(I386DisasContext *s, int seg, IRTemp offset, unsigned size, unsigned acc);
 /* The segment to use for a default of `def`: the override if any. */
 int gen_seg(I386DisasContext *s, int def);
 
