@@ -17,69 +17,15 @@ Ends with "N passed, N failed".
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
-import zlib
 
-BUILD = os.environ.get("CONFORMANCE_BUILD", "build")
+from tracetools import BUILD, FPU, INSN, Tally, read_trace, records, run, tool, write_trace
+
 PROG = os.path.join(BUILD, "tests/conformance/flagmask")
-INSN, FPU = 1, 2
 AF, CF = 0x10, 0x01
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}: {detail}")
-
-
-def run(*args):
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=120)
-
-
-def tool(name):
-    return os.path.join(BUILD, name)
-
-
-def read_trace(path):
-    """(header bytes, [(kind, payload)]) of a whole trace."""
-    data = open(path, "rb").read()
-    pos = 16
-    for _ in range(2):
-        (n,) = struct.unpack_from("<I", data, pos)
-        pos += 4 + n
-    head, its = data[:pos], []
-    while pos < len(data):
-        _, _, clen, _ = struct.unpack_from("<IIII", data, pos)
-        raw = zlib.decompress(data[pos + 16:pos + 16 + clen])
-        pos += 16 + clen
-        p = 0
-        while p < len(raw):
-            kind, n = struct.unpack_from("<II", raw, p)
-            its.append((kind, raw[p + 8:p + 8 + n]))
-            p += 8 + n
-    return head, its
-
-
-def write_trace(path, head, its):
-    """One frame per 4096 items, as the writer does."""
-    with open(path, "wb") as f:
-        f.write(head)
-        for k in range(0, len(its), 4096):
-            chunk = its[k:k + 4096]
-            z = zlib.compress(b"".join(struct.pack("<II", kd, len(p)) + p for kd, p in chunk))
-            f.write(struct.pack("<IIII", 0x4d415246, len(chunk), len(z), zlib.crc32(z)))
-            f.write(z)
-
-
-def records(its):
-    return [p for k, p in its if k == INSN]
+tally = Tally()
+check = tally.check
 
 
 def alter(its, index, field, xor):
@@ -204,8 +150,7 @@ def main():
     diff("an FPU item in one trace only is ignored", with_fpu(its, k, bytes(b)), k, False, "")
 
     shutil.rmtree(tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return tally.summary()
 
 
 if __name__ == "__main__":

@@ -19,26 +19,14 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-BUILD = os.environ.get("CONFORMANCE_BUILD", "build")
+from tracetools import BUILD, Tally, tool
+
 BUSYBOX = "/bin/busybox"
 FPU_EVERY = 50000
 MIN_INSNS = 1_000_000
 BACKENDS = [("x86-64", []), ("interp", ["-accel", "tcg,jit=off"])]
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}: {detail}")
-
-
-def tool(name):
-    return os.path.join(BUILD, name)
+tally = Tally()
+check = tally.check
 
 
 def lcg_bytes(n, seed, text):
@@ -126,8 +114,7 @@ def main():
     for f in (sha_in, gz_in):
         os.unlink(f)
     os.rmdir(tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return tally.summary()
 
 
 if __name__ == "__main__":

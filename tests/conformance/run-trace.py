@@ -13,79 +13,21 @@ complete frame), corrupted (exit 2, one line), an injected divergence
 import os
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 import zlib
 
-BUILD = os.environ.get("CONFORMANCE_BUILD", "build")
+from tracetools import (BUILD, INSN, KINDS, Tally, items, join, pack_items, read_trace, run,
+                        split, tool)
+
 TINY = os.path.join(BUILD, "tests/conformance/tiny")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}: {detail}")
-
-
-def run(*args):
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=120)
-
-
-def tool(name):
-    return os.path.join(BUILD, name)
-
-
-def split(path):
-    """(header bytes, [(nitems, compressed bytes)]) of a whole trace."""
-    data = open(path, "rb").read()
-    pos = 16
-    for _ in range(2):
-        (n,) = struct.unpack_from("<I", data, pos)
-        pos += 4 + n
-    head, frames = data[:pos], []
-    while pos < len(data):
-        magic, n, clen, crc = struct.unpack_from("<IIII", data, pos)
-        frames.append((n, data[pos + 16:pos + 16 + clen]))
-        pos += 16 + clen
-    return head, frames
-
-
-def join(path, head, frames):
-    with open(path, "wb") as f:
-        f.write(head)
-        for n, z in frames:
-            f.write(struct.pack("<IIII", 0x4d415246, n, len(z), zlib.crc32(z)))
-            f.write(z)
-
-
-INSN = 1
-KINDS = {1: "insn", 2: "fpu", 3: "syscall", 4: "nondet", 5: "stack"}
-
-
-def items(raw):
-    """[(kind, payload)] of one inflated frame: u32 kind, u32 len, payload."""
-    out, pos = [], 0
-    while pos < len(raw):
-        kind, n = struct.unpack_from("<II", raw, pos)
-        out.append((kind, raw[pos + 8:pos + 8 + n]))
-        pos += 8 + n
-    return out
-
-
-def pack_items(its):
-    return b"".join(struct.pack("<II", k, len(p)) + p for k, p in its)
+tally = Tally()
+check = tally.check
 
 
 def all_items(path):
     """Every item of a trace, in order."""
-    _, frames = split(path)
-    return [it for _, z in frames for it in items(zlib.decompress(z))]
+    return read_trace(path)[1]
 
 
 def dump(path):
@@ -273,8 +215,7 @@ def main():
     check_hwtrace_items(tmp)
 
     shutil.rmtree(tmp)
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return tally.summary()
 
 
 if __name__ == "__main__":
