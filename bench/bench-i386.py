@@ -7,10 +7,18 @@ stdout) into docs/PERFORMANCE.md; progress goes to stderr.
     bench/bench-i386.py --mimic build/mimic-i386 [--busybox /bin/busybox]
                         [--size-mb 50] [--repeat 3] [--budget 300]
                         [--data build/bench/i386-input.txt]
+                        [--kernels DIR] [--fp-rounds 40] [--only TEXT]
 
 Workloads, on a generated text file of --size-mb MB:
   - busybox sha256sum FILE        (32-bit integer arithmetic, rotates)
   - busybox gzip -9 -c FILE       (LZ77 matching and Huffman coding)
+and the floating-point kernels of bench/i386/fpkernel.c (a double matrix
+multiply, a float SAXPY, a double dot product; --fp-rounds rounds), built
+by bench.mk next to the driver ($BUILD/bench/, or --kernels DIR):
+  - fp-sse2                       (-O2 -msse2 -mfpmath=sse)
+  - fp-x87                        (-O2 -mfpmath=387)
+fp-sse2 exits with status 77 when CPUID does not advertise SSE2; that
+runner is then reported as "not run (SSE2 not advertised)".
 
 Each (workload, runner) pair runs up to --repeat times and the best CPU
 time (user + system of the process and its children, from wait4) is
@@ -115,6 +123,12 @@ def main():
     ap.add_argument("--budget", type=float, default=300,
                     help="CPU seconds after which a pair stops repeating")
     ap.add_argument("--data", default=None, help="where to keep the generated input")
+    ap.add_argument("--kernels", default=None,
+                    help="directory of fp-sse2 and fp-x87 (default: BUILD/bench)")
+    ap.add_argument("--fp-rounds", type=int, default=40,
+                    help="rounds of the floating-point kernels")
+    ap.add_argument("--only", default=None,
+                    help="time only the workloads whose name contains this text")
     args = ap.parse_args()
 
     def say(text):
@@ -142,8 +156,18 @@ def main():
     qemu = shutil.which(args.qemu)
     if qemu:
         runners.append(("qemu-i386", [qemu]))
-    workloads = [("busybox sha256sum", ["sha256sum", data]),
-                 ("busybox gzip -9", ["gzip", "-9", "-c", data])]
+    workloads = [("busybox sha256sum", [args.busybox, "sha256sum", data]),
+                 ("busybox gzip -9", [args.busybox, "gzip", "-9", "-c", data])]
+    kernels = args.kernels or os.path.join(os.path.dirname(mimic), "bench")
+    missing_kernels = []
+    for kname in ("fp-sse2", "fp-x87"):
+        kpath = os.path.join(kernels, kname)
+        if os.access(kpath, os.X_OK):
+            workloads.append((kname + " kernel", [kpath, str(args.fp_rounds)]))
+        else:
+            missing_kernels.append(kpath)
+    if args.only:
+        workloads = [w for w in workloads if args.only in w[0]]
 
     results = {}            # (workload, runner) -> (best seconds, runs) or an error text
     scratch = tempfile.mkdtemp(prefix="mimic-bench-")
@@ -151,7 +175,7 @@ def main():
         for wname, wargs in workloads:
             reference = None
             for rname, prefix in runners:
-                argv = prefix + [args.busybox] + wargs
+                argv = prefix + wargs
                 out = os.path.join(scratch, "out")
                 best, runs, spent = None, 0, 0.0
                 while runs < args.repeat and (runs == 0 or spent < args.budget):
@@ -160,6 +184,9 @@ def main():
                     digest = file_sha256(out)
                     runs += 1
                     spent += seconds
+                    if status == 77 and wname.startswith("fp-sse2"):
+                        best = "not run (SSE2 not advertised)"
+                        break
                     if status != 0:
                         best = "failed: %s, exit status %d" % (
                             " ".join(shlex.quote(a) for a in argv),
@@ -202,6 +229,9 @@ def main():
             best, runs = results.get((wname, rname), (None, 0))
             if isinstance(best, float):
                 cells.append(fmt_seconds(best))
+            elif best.startswith("not run"):
+                cells.append("not run")
+                notes.append("- %s under %s: %s" % (wname, rname, best))
             else:
                 cells.append("failed")
                 notes.append("- %s under %s: %s" % (wname, rname, best))
@@ -212,8 +242,16 @@ def main():
         print("| %s | %s | %s | %s | %s |" % (wname, " | ".join(cells), fmt_ratio(jit, native),
                                              fmt_ratio(jit, q), fmt_ratio(interp, native)))
     print()
+    print("The floating-point kernels (bench/i386/fpkernel.c, %d rounds: a 96x96 double "
+          "matrix multiply, a float SAXPY and a double dot product over 64 Ki elements) "
+          "are one source built static `-O2 -msse2 -mfpmath=sse` (fp-sse2) and "
+          "`-O2 -mfpmath=387` (fp-x87); their output (checksums printed with %%a) was "
+          "checked like the others." % args.fp_rounds)
+    print()
     print("mimic/native and mimic/QEMU are the x86-64 backend's time over the other's "
           "(lower is better; below 1.0x mimic/QEMU means faster than QEMU).")
+    for path in missing_kernels:
+        notes.append("- %s is not built (make bench builds it)" % path)
     if notes:
         print()
         print("Not timed:")

@@ -3,7 +3,8 @@
 # in mimic through the oracle's rig.  Included after tests/oracle/oracle.mk,
 # whose client, rig and oracle program it uses.
 FUZZ_INSN := $(BUILD)/conformance/fuzz-insn
-FUZZ_INSN_SRCS := conformance/fuzz-insn/fuzz-insn.c conformance/fuzz-insn/gen.c
+FUZZ_INSN_SRCS := conformance/fuzz-insn/fuzz-insn.c conformance/fuzz-insn/gen.c \
+                  conformance/fuzz-insn/gen-fp.c
 # The objects cannot live in $(BUILD)/conformance/fuzz-insn/: that is the
 # program's own path.
 FUZZ_INSN_OBJS := $(FUZZ_INSN_SRCS:conformance/fuzz-insn/%.c=$(BUILD)/conformance/fuzz-insn.o/%.o)

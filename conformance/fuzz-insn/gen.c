@@ -7,8 +7,20 @@
  * capstone then rejects what it cannot decode (fuzz-insn.c).
  */
 #include "gen.h"
+#include "gen-emit.h"
 
 #include <string.h>
+
+/* The integer class generators below use these short names; the shared
+ * functions carry the fuzz_/emit_ prefix for gen-fp.c. */
+#define below fuzz_below
+#define chance fuzz_chance
+#define value fuzz_value
+#define byte emit_byte
+#define imm emit_imm
+#define end_insn emit_end_insn
+#define choose_rm fuzz_choose_rm
+#define modrm_insn emit_modrm_insn
 
 void fuzz_rng_seed(FuzzRng *r, uint64_t seed)
 {
@@ -29,19 +41,19 @@ uint32_t fuzz_rand(FuzzRng *r)
     return (uint32_t)((z ^ (z >> 31)) >> 16);
 }
 
-static unsigned below(FuzzRng *r, unsigned n)
+unsigned fuzz_below(FuzzRng *r, unsigned n)
 {
     return fuzz_rand(r) % n;
 }
 
-static bool chance(FuzzRng *r, unsigned percent)
+bool fuzz_chance(FuzzRng *r, unsigned percent)
 {
     return below(r, 100) < percent;
 }
 
 /* Operand values: the edges of 8, 16 and 32 bits are where flags
  * differ, so they come up often; fully random values the rest. */
-static uint32_t value(FuzzRng *r)
+uint32_t fuzz_value(FuzzRng *r)
 {
     static const uint32_t edges[] = {
         0, 1, 2, 7, 8, 9, 0x0f, 0x10, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0x99, 0xff,
@@ -58,37 +70,22 @@ static uint32_t value(FuzzRng *r)
     }
 }
 
-/* A unit under construction. */
-typedef struct Emit {
-    FuzzUnit *u;
-    unsigned insn_start;
-} Emit;
-
-static void byte(Emit *e, uint8_t b)
+void emit_byte(Emit *e, uint8_t b)
 {
     e->u->bytes[e->u->len++] = b;
 }
 
-static void imm(Emit *e, uint32_t v, unsigned size)
+void emit_imm(Emit *e, uint32_t v, unsigned size)
 {
     for (unsigned i = 0; i < size; i++)
         byte(e, (uint8_t)(v >> (8 * i)));
 }
 
-static void end_insn(Emit *e)
+void emit_end_insn(Emit *e)
 {
     e->u->insn_len[e->u->nb_insns++] = (uint8_t)(e->u->len - e->insn_start);
     e->insn_start = e->u->len;
 }
-
-/* The r/m operand of an instruction, chosen before its prefixes are
- * written since a 16-bit address needs 67 and an FS override. */
-typedef struct Rm {
-    bool mem, a16;
-    uint8_t modrm;           /* without the reg field */
-    uint8_t tail[6];         /* SIB and displacement */
-    unsigned tail_len;
-} Rm;
 
 static uint32_t window_off(FuzzRng *r)
 {
@@ -99,7 +96,7 @@ static uint32_t window_off(FuzzRng *r)
     return 16 + below(r, ORACLE_DATA_SIZE - 48);
 }
 
-static Rm choose_rm(FuzzRng *r, bool allow_reg, bool allow_a16, bool any_address)
+Rm fuzz_choose_rm(FuzzRng *r, bool allow_reg, bool allow_a16, bool any_address)
 {
     Rm m = { 0 };
     if (allow_reg && chance(r, 50)) {
@@ -169,8 +166,8 @@ static Rm choose_rm(FuzzRng *r, bool allow_reg, bool allow_a16, bool any_address
 
 /* Writes prefixes (66 when opsize16, 67+FS for a 16-bit address), the
  * opcode bytes, the ModRM with reg, SIB and displacement. */
-static void modrm_insn(Emit *e, const Rm *m, bool opsize16, const uint8_t *op,
-                       unsigned op_len, unsigned reg)
+void emit_modrm_insn(Emit *e, const Rm *m, bool opsize16, const uint8_t *op,
+                     unsigned op_len, unsigned reg)
 {
     if (opsize16)
         byte(e, 0x66);
@@ -521,38 +518,148 @@ typedef struct Class {
     const char *name;
     unsigned weight;
     void (*gen)(FuzzRng *r, Emit *e);
+    uint32_t edx, ecx;        /* the CPUID.1 features it needs */
 } Class;
 
+/* CPUID.1 feature bits of the classes (SDM vol. 2, tables 3-10, 3-11). */
+#define EDX_FPU (1u << 0)
+#define EDX_MMX (1u << 23)
+#define EDX_SSE (1u << 25)
+#define EDX_SSE2 (1u << 26)
+#define ECX_SSE3 (1u << 0)
+#define ECX_SSSE3 (1u << 9)
+
 static const Class classes[] = {
-    { "alu", 22, gen_alu },
-    { "shift", 14, gen_shift },
-    { "muldiv", 8, gen_muldiv },
-    { "bitop", 9, gen_bitop },
-    { "bcd", 6, gen_bcd },
-    { "string", 9, gen_string },
-    { "cmov/setcc", 8, gen_cc },
-    { "xchg", 8, gen_xchg },
-    { "lea", 5, gen_lea },
-    { "stack", 6, gen_stack },
-    { "flags", 5, gen_flags },
+    { "alu", 22, gen_alu, 0, 0 },
+    { "shift", 14, gen_shift, 0, 0 },
+    { "muldiv", 8, gen_muldiv, 0, 0 },
+    { "bitop", 9, gen_bitop, 0, 0 },
+    { "bcd", 6, gen_bcd, 0, 0 },
+    { "string", 9, gen_string, 0, 0 },
+    { "cmov/setcc", 8, gen_cc, 0, 0 },
+    { "xchg", 8, gen_xchg, 0, 0 },
+    { "lea", 5, gen_lea, 0, 0 },
+    { "stack", 6, gen_stack, 0, 0 },
+    { "flags", 5, gen_flags, 0, 0 },
+    { "x87", 24, fuzz_gen_x87, EDX_FPU, 0 },
+    { "mmx", 14, fuzz_gen_mmx, EDX_MMX, 0 },
+    { "sse", 16, fuzz_gen_sse, EDX_SSE, 0 },
+    { "sse2", 22, fuzz_gen_sse2, EDX_SSE2, 0 },
+    { "sse3", 8, fuzz_gen_sse3, 0, ECX_SSE3 },
+    { "ssse3", 10, fuzz_gen_ssse3, 0, ECX_SSSE3 },
 };
+#define NB_CLASSES (sizeof(classes) / sizeof(classes[0]))
+_Static_assert(NB_CLASSES <= FUZZ_MAX_CLASSES, "class masks are 32 bits");
+
+/* The integer classes: those that need no feature. */
+static uint32_t int_classes(void)
+{
+    uint32_t m = 0;
+    for (unsigned i = 0; i < NB_CLASSES; i++)
+        if (!classes[i].edx && !classes[i].ecx)
+            m |= 1u << i;
+    return m;
+}
+
+uint32_t fuzz_class_mask;
+uint32_t fuzz_fp_area_addr;
+unsigned fuzz_fp_area_len;
+static bool class_mask_set;
+static uint32_t mxcsr_mask = 0xffbf;
+
+unsigned fuzz_nb_classes(void)
+{
+    return NB_CLASSES;
+}
+
+const char *fuzz_class_name(unsigned i)
+{
+    return i < NB_CLASSES ? classes[i].name : "?";
+}
+
+uint32_t fuzz_classes_for_cpuid(uint32_t edx, uint32_t ecx)
+{
+    uint32_t m = 0;
+    for (unsigned i = 0; i < NB_CLASSES; i++)
+        if ((classes[i].edx & edx) == classes[i].edx && (classes[i].ecx & ecx) == classes[i].ecx)
+            m |= 1u << i;
+    return m;
+}
+
+bool fuzz_parse_classes(const char *list, uint32_t *mask)
+{
+    *mask = 0;
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        bool found = false;
+        if (n == 3 && !strncmp(p, "int", 3)) {
+            *mask |= int_classes();
+            found = true;
+        }
+        for (unsigned i = 0; i < NB_CLASSES && !found; i++) {
+            if (strlen(classes[i].name) == n && !strncmp(p, classes[i].name, n)) {
+                *mask |= 1u << i;
+                found = true;
+            }
+        }
+        if (!found)
+            return false;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return *mask != 0;
+}
+
+bool fuzz_class_on(const char *name)
+{
+    for (unsigned i = 0; i < NB_CLASSES; i++)
+        if (!strcmp(classes[i].name, name))
+            return (fuzz_class_mask >> i) & 1;
+    return false;
+}
+
+void fuzz_set_classes(uint32_t mask)
+{
+    fuzz_class_mask = mask;
+    class_mask_set = true;
+}
+
+void fuzz_set_mxcsr_mask(uint32_t mask)
+{
+    mxcsr_mask = mask;
+}
 
 static void gen_unit(FuzzRng *r, FuzzUnit *u)
 {
-    unsigned total = 0, nb = sizeof(classes) / sizeof(classes[0]);
-    for (unsigned i = 0; i < nb; i++)
-        total += classes[i].weight;
+    unsigned total = 0;
+    for (unsigned i = 0; i < NB_CLASSES; i++)
+        if (fuzz_class_mask & (1u << i))
+            total += classes[i].weight;
     unsigned pick = below(r, total), i = 0;
-    while (pick >= classes[i].weight)
-        pick -= classes[i++].weight;
+    for (;; i++) {
+        if (!(fuzz_class_mask & (1u << i)))
+            continue;
+        if (pick < classes[i].weight)
+            break;
+        pick -= classes[i].weight;
+    }
     memset(u, 0, sizeof(*u));
     u->cls = classes[i].name;
+    u->cls_index = (uint8_t)i;
     Emit e = { .u = u, .insn_start = 0 };
     classes[i].gen(r, &e);
 }
 
+/* The patch: STACK_PATCH bytes of integer edges around ESP (for POP,
+ * POPA and the like), then the FP area up to ORACLE_PATCH_MAX. */
+#define STACK_PATCH 80u
+
 void fuzz_gen_seq(FuzzRng *r, FuzzSeq *s)
 {
+    if (!class_mask_set)
+        fuzz_set_classes(int_classes());
     memset(s, 0, sizeof(*s));
     OracleCase *c = &s->state;
     c->magic = ORACLE_CASE_MAGIC;
@@ -568,12 +675,27 @@ void fuzz_gen_seq(FuzzRng *r, FuzzSeq *s)
     c->regs[4] = ORACLE_DATA_ADDR + ORACLE_DATA_SIZE / 2 - 4 * below(r, 64);
     c->eflags = value(r) & ORACLE_EFLAGS_MASK;
     c->es_ldt = 0;
-    /* Edge values on the stack for POP, POPA and the like. */
-    c->patch_off = c->regs[4] - ORACLE_DATA_ADDR - 32;
-    c->patch_len = 64;
-    for (unsigned i = 0; i < 64; i += 4) {
+    /* Edge values on the stack (at least 32 bytes either side of ESP),
+     * then FP edge values on 16-byte boundaries. */
+    c->patch_off = (c->regs[4] - ORACLE_DATA_ADDR - 32) & ~15u;
+    c->patch_len = ORACLE_PATCH_MAX;
+    for (unsigned i = 0; i < STACK_PATCH; i += 4) {
         uint32_t v = value(r);
         memcpy(c->patch + i, &v, 4);
+    }
+    fuzz_fp_area_addr = ORACLE_DATA_ADDR + c->patch_off + STACK_PATCH;
+    fuzz_fp_area_len = ORACLE_PATCH_MAX - STACK_PATCH;
+    oracle_fx_default(c->fx);
+    if (fuzz_class_mask & ~int_classes()) {
+        fuzz_fill_fp_area(r, c->patch + STACK_PATCH, fuzz_fp_area_len);
+        fuzz_gen_fp_state(r, c->fx);
+        uint32_t mxcsr = oracle_fx_get(c->fx, ORACLE_FX_MXCSR, 4) & mxcsr_mask;
+        oracle_fx_put(c->fx, ORACLE_FX_MXCSR, 4, mxcsr);
+    } else {
+        for (unsigned i = STACK_PATCH; i < ORACLE_PATCH_MAX; i += 4) {
+            uint32_t v = value(r);
+            memcpy(c->patch + i, &v, 4);
+        }
     }
     s->nb_units = 1 + below(r, FUZZ_MAX_UNITS);
     for (unsigned i = 0; i < s->nb_units; i++)

@@ -29,6 +29,7 @@ typedef struct FuzzUnit {
     uint8_t nb_insns;
     uint8_t insn_len[FUZZ_UNIT_MAX_INSNS];
     const char *cls;         /* the opcode class, for the report */
+    uint8_t cls_index;       /* its index (fuzz_class_name) */
     bool fs_ldt;             /* uses 16-bit addressing through FS */
 } FuzzUnit;
 
@@ -45,6 +46,24 @@ typedef struct FuzzRng {
 
 void fuzz_rng_seed(FuzzRng *r, uint64_t seed);
 uint32_t fuzz_rand(FuzzRng *r);
+
+/*
+ * Opcode classes.  The integer ones (alu, shift, ...) need nothing but
+ * the i386; x87, mmx, sse, sse2, sse3 and ssse3 need their CPUID feature.
+ * A class set is a mask of class indices.
+ */
+#define FUZZ_MAX_CLASSES 32
+unsigned fuzz_nb_classes(void);
+const char *fuzz_class_name(unsigned i);
+/* The classes a CPU with these CPUID.1 EDX/ECX features runs. */
+uint32_t fuzz_classes_for_cpuid(uint32_t edx, uint32_t ecx);
+/* A comma-separated list of class names, "int" for all the integer
+ * classes; false on an unknown name. */
+bool fuzz_parse_classes(const char *list, uint32_t *mask);
+/* The classes fuzz_gen_seq draws from (default: the integer ones). */
+void fuzz_set_classes(uint32_t mask);
+/* The MXCSR bits the host lets FXRSTOR set (DAZ is not everywhere). */
+void fuzz_set_mxcsr_mask(uint32_t mask);
 
 /* Generates a sequence (not yet checked by capstone). */
 void fuzz_gen_seq(FuzzRng *r, FuzzSeq *s);

@@ -107,7 +107,8 @@ static void exception_to_signal(LinuxThread *t, int excp)
         uint32_t addr = (uint32_t)cpu->parent.exec->fetch_fault_addr;
         bool mapped = (gs->flags[addr >> GUEST_PAGE_BITS] & GPAGE_VALID) != 0;
         cpu->cr2 = addr;
-        cpu->error_code = 4 | 0x10 | (mapped ? 1 : 0);   /* user, instruction fetch */
+        /* user, instruction fetch, present as Linux's page tables say */
+        cpu->error_code = 4 | 0x10 | (guest_page_present(gs, addr) ? 1 : 0);
         cpu_fault(t, I386_EXCP_PF, SIGSEGV, mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
         break;
     }

@@ -41,6 +41,7 @@
 
 #include "linux-user/user-internal.h"
 #include "targets/i386/fpu.h"
+#include "targets/i386/sse-thunk.h"
 
 
 /* The handlers in place before ours, to hand mimic's own crashes to. */
@@ -86,7 +87,7 @@ static _Noreturn void raise_page_fault(CPUState *cs, uintptr_t host_pc, GuestSpa
     uint32_t gaddr = (uint32_t)goff;
     cpu->cr2 = gaddr;
     cpu->fault_is_write = is_write;
-    cpu->error_code = 4 | (is_write ? 2 : 0) | ((gs->flags[gaddr >> 12] & GPAGE_VALID) ? 1 : 0);
+    cpu->error_code = 4 | (is_write ? 2 : 0) | (guest_page_present(gs, gaddr) ? 1 : 0);
     raise_guest(cs, host_pc, I386_EXCP_PF);
 }
 
@@ -185,6 +186,15 @@ static void host_fault_handler(int sig, siginfo_t *si, void *ucv)
     }
     I386CPU *cpu = &t->cpu;
     if (thunk) {
+        uint32_t xm_err;
+        if (sig == SIGFPE && i386_sse_thunk_xm(cpu->fxstate, uc, &xm_err)) {
+            /* An unmasked SIMD exception (sse-thunk.h): the guest MXCSR
+             * has the flags the instruction set, the destination is as
+             * it was. */
+            i386_fpu_host_reset();
+            cpu->error_code = xm_err;
+            raise_guest(cs, host_pc, I386_EXCP_XM);
+        }
         int excp = i386_fpu_thunk_exception(sig, si->si_code);
         if (excp < 0) {
             crash(sig, si, ucv);
@@ -196,9 +206,11 @@ static void host_fault_handler(int sig, siginfo_t *si, void *ucv)
                 return;
             }
             rerun_strict(cs, host_pc, true, addr - base);
+            i386_sse_thunk_fault_state(cpu->fxstate, uc);
             i386_fpu_host_reset();
             raise_page_fault(cs, host_pc, gs, addr - base, is_write);
         }
+        i386_sse_thunk_fault_state(cpu->fxstate, uc);
         i386_fpu_host_reset();
         cpu->error_code = 0;
         raise_guest(cs, host_pc, excp);

@@ -66,6 +66,15 @@ typedef struct GuestSpace {
     size_t reserved;           /* bytes reserved at base (4 GiB + guard) */
 } GuestSpace;
 
+/* Whether Linux would have a present page table entry for addr: mapped
+ * with some access (a PROT_NONE page is not present), for the P bit of a
+ * page fault's error code. */
+static inline bool guest_page_present(const GuestSpace *gs, uint32_t addr)
+{
+    uint8_t f = gs->flags[addr >> GUEST_PAGE_BITS];
+    return (f & GPAGE_VALID) && (f & (GPAGE_READ | GPAGE_WRITE | GPAGE_EXEC));
+}
+
 static inline void *g2h(const GuestSpace *gs, uint32_t addr)
 {
     return gs->base + addr;

@@ -21,10 +21,14 @@
 #define GUEST_NSIG 64   /* signals 1..64 */
 
 /* The GDT of a 32-bit process on x86-64 Linux: user code 0x23 (entry 4),
- * user data 0x2b (entry 5), TLS entries 12-14 (set_thread_area). */
+ * user data 0x2b (entry 5), 64-bit user code 0x33 (entry 6), TLS entries
+ * 12-14 (set_thread_area), the per-CPU segment 0x7b (entry 15, whose
+ * limit encodes the CPU and node numbers: LSL is a getcpu). */
 #define LINUX_GDT_ENTRIES 16
 #define LINUX_GDT_USER_CS 4
 #define LINUX_GDT_USER_DS 5
+#define LINUX_GDT_USER_CS64 6
+#define LINUX_GDT_CPUNODE 15
 #define LINUX_GDT_TLS_MIN 12
 #define LINUX_GDT_TLS_MAX 14
 #define LINUX_USER_CS ((LINUX_GDT_USER_CS << 3) | 3)

@@ -104,6 +104,14 @@ void linux_tls_init_thread(LinuxThread *t)
     memset(t->gdt, 0, sizeof(t->gdt));
     t->gdt[LINUX_GDT_USER_CS] = 0x00cffb000000ffffull;   /* flat 32-bit code, DPL 3 */
     t->gdt[LINUX_GDT_USER_DS] = 0x00cff3000000ffffull;   /* flat data, DPL 3 */
+    /* Visible to LAR/LSL/VERR and loadable into data segment registers
+     * as on the host; a far transfer to it (a switch to 64-bit mode) is
+     * refused with #GP, since mimic runs 32-bit code only (seg.c). */
+    t->gdt[LINUX_GDT_USER_CS64] = 0x00affb000000ffffull;
+    /* Read-only expand-down data with limit (node << 12 | cpu): mimic's
+     * vCPU is CPU 0 of node 0, a fixed answer so that runs repeat
+     * (getcpu(), a system call, reports the host's CPU). */
+    t->gdt[LINUX_GDT_CPUNODE] = 0x0040f50000000000ull;
     cpu->gdt = t->gdt;
     cpu->gdt_entries = LINUX_GDT_ENTRIES;
     cpu->ldt = t->proc->ldt;

@@ -12,19 +12,25 @@
  *       the host does by hand.  REG is eax..edi or eflags; VALUE is hex.
  *
  * How a case runs: the code is copied into an executable page at
- * ORACLE_CODE_ADDR and followed by HLT; oracle_enter loads ES, FS,
+ * ORACLE_CODE_ADDR and followed by HLT; oracle_enter loads the x87/SSE
+ * state (FXRSTOR, first, since no C code may run after it), ES, FS,
  * EFLAGS and the eight registers (ESP last but one, EAX last, since it
  * addresses the input) and jumps to it.  Whatever ends the case is a
  * synchronous exception (the HLT's #GP at the end, or a fault on the
  * way), delivered as a signal on an alternate stack because the case's
  * ESP can be anything; the handler copies the interrupted state out of
  * the ucontext and siglongjmps back to the loop.  The kernel's
- * sigcontext gives the vector (trapno) and cr2 as the CPU reported them.
+ * sigcontext gives the vector (trapno) and cr2 as the CPU reported them,
+ * and its FP area the x87/SSE state at that point: the handler itself
+ * runs with a fresh FPU, so the state can only be taken from the frame.
+ * In a 32-bit frame that area is the FNSAVE-format header (112 bytes)
+ * followed by the FXSAVE image, when the header's magic says FXSR.
  */
 #define _GNU_SOURCE 1
 #include <asm/ldt.h>
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +59,8 @@ typedef struct EntryState {
 } EntryState;
 
 EntryState oracle_in;
+/* What FXRSTOR loads: the case's image, 16-byte aligned as it requires. */
+uint8_t oracle_fx[512] __attribute__((aligned(16)));
 const uint32_t oracle_code_addr __attribute__((used)) = ORACLE_CODE_ADDR;
 
 void oracle_enter(void) __attribute__((noreturn));
@@ -60,6 +68,7 @@ __asm__(
     ".text\n"
     ".globl oracle_enter\n"
     "oracle_enter:\n"
+    "    fxrstor oracle_fx\n"
     "    movw oracle_in+36, %es\n"
     "    movw oracle_in+40, %fs\n"
     "    pushl oracle_in+32\n"
@@ -81,6 +90,12 @@ static uint8_t *code_page;
 static uint8_t *window;
 static uint8_t initial[ORACLE_DATA_SIZE];
 static uint16_t flat_ds;
+static uint32_t host_mxcsr_mask;
+
+/* The kernel's 32-bit FP frame: FNSAVE header, then (magic 0) FXSAVE. */
+#define FPFRAME_MAGIC_OFF 110
+#define FPFRAME_FXSR_MAGIC 0x0000
+#define FPFRAME_FX_OFF 112
 
 static void on_exception(int sig, siginfo_t *si, void *ctx)
 {
@@ -96,6 +111,13 @@ static void on_exception(int sig, siginfo_t *si, void *ctx)
     result.eflags = (uint32_t)g[REG_EFL];
     result.vector = (uint32_t)g[REG_TRAPNO];
     result.cr2 = (uint32_t)uc->uc_mcontext.cr2;
+    const uint8_t *fp = (const uint8_t *)uc->uc_mcontext.fpregs;
+    uint16_t magic;
+    if (fp) {
+        memcpy(&magic, fp + FPFRAME_MAGIC_OFF, 2);
+        if (magic == FPFRAME_FXSR_MAGIC)
+            memcpy(result.fx, fp + FPFRAME_FX_OFF, ORACLE_FX_SIZE);
+    }
     if (sig == SIGALRM)
         timed_out = 1;
     siglongjmp(case_jmp, 1);
@@ -147,6 +169,14 @@ static void setup(void)
             die("sigaction");
     }
     __asm__ volatile("movw %%ds, %0" : "=r"(flat_ds));
+
+    /* MXCSR bits this CPU lets FXRSTOR set (SDM vol. 1, 11.6.6): a case
+     * asking for others is malformed, not a #GP of the case. */
+    static uint8_t img[512] __attribute__((aligned(16)));
+    __asm__ volatile("fxsave %0" : "=m"(img));
+    memcpy(&host_mxcsr_mask, img + ORACLE_FX_MXCSR_MASK, 4);
+    if (host_mxcsr_mask == 0)
+        host_mxcsr_mask = 0xffbf;
 }
 
 static void set_timer(long usec)
@@ -161,10 +191,14 @@ static void run_case(const OracleCase *c)
     result.magic = ORACLE_RESULT_MAGIC;
     if (c->magic != ORACLE_CASE_MAGIC || c->code_len > ORACLE_CODE_MAX ||
         c->patch_len > ORACLE_PATCH_MAX || c->patch_off > ORACLE_DATA_SIZE ||
-        c->patch_len > ORACLE_DATA_SIZE - c->patch_off) {
+        c->patch_len > ORACLE_DATA_SIZE - c->patch_off ||
+        (oracle_fx_get(c->fx, ORACLE_FX_MXCSR, 4) & ~host_mxcsr_mask) != 0) {
         result.status = ORACLE_BAD_CASE;
         return;
     }
+    memset(oracle_fx, 0, sizeof(oracle_fx));
+    memcpy(oracle_fx, c->fx, ORACLE_FX_SIZE);
+    oracle_fx_put(oracle_fx, ORACLE_FX_MXCSR_MASK, 4, 0);
     memcpy(code_page, c->code, c->code_len);
     code_page[c->code_len] = HLT;
     oracle_initial_image(initial, c);
@@ -259,8 +293,61 @@ static int hexval(int ch)
 static void usage(void)
 {
     fprintf(stderr, "usage: i386-oracle --serve\n"
-                    "       i386-oracle HEXBYTES [REG=HEX ...] [es=ldt] [fs=ldt]\n");
+                    "       i386-oracle HEXBYTES [REG=HEX ...] [es=ldt] [fs=ldt]\n"
+                    "         REG: eax..edi eflags fcw fsw ftw mxcsr st0-7 mm0-7 xmm0-7\n");
     exit(2);
+}
+
+/* Writes hex digits (most significant first, as printed) into size
+ * bytes, little-endian. */
+static void put_hex(uint8_t *dst, unsigned size, const char *hex)
+{
+    memset(dst, 0, size);
+    size_t n = strlen(hex);
+    for (unsigned b = 0; b < size && n > 0; b++) {
+        int lo = hexval(hex[--n]), hi = n > 0 ? hexval(hex[--n]) : 0;
+        if (lo < 0 || hi < 0)
+            usage();
+        dst[b] = (uint8_t)(hi << 4 | lo);
+    }
+}
+
+/* fcw fsw ftw mxcsr stN xmmN mmN (mmN: ST(N)'s mantissa, exponent all
+ * ones, as MMX leaves it). */
+static bool parse_fx(OracleCase *c, const char *name, const char *val)
+{
+    static const struct { const char *name; unsigned off, size; } words[] = {
+        { "fcw", ORACLE_FX_FCW, 2 }, { "fsw", ORACLE_FX_FSW, 2 },
+        { "ftw", ORACLE_FX_FTW, 1 }, { "mxcsr", ORACLE_FX_MXCSR, 4 },
+    };
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (!strcmp(name, words[i].name)) {
+            put_hex(c->fx + words[i].off, words[i].size, val);
+            return true;
+        }
+    }
+    unsigned n;
+    char tail;
+    if (sscanf(name, "st%u%c", &n, &tail) == 1 && n < 8) {
+        put_hex(c->fx + ORACLE_FX_ST0 + 16 * n, 10, val);
+        return true;
+    }
+    if (sscanf(name, "mm%u%c", &n, &tail) == 1 && n < 8) {
+        put_hex(c->fx + ORACLE_FX_ST0 + 16 * n, 8, val);
+        oracle_fx_put(c->fx, ORACLE_FX_ST0 + 16 * n + 8, 2, 0xffff);
+        return true;
+    }
+    if (sscanf(name, "xmm%u%c", &n, &tail) == 1 && n < 8) {
+        put_hex(c->fx + ORACLE_FX_XMM0 + 16 * n, 16, val);
+        return true;
+    }
+    return false;
+}
+
+static void print_hex(const uint8_t *p, unsigned size)
+{
+    for (unsigned i = size; i-- > 0;)
+        printf("%02x", p[i]);
 }
 
 /* The interactive form: one case from the command line, printed. */
@@ -269,6 +356,7 @@ static int run_one(int argc, char **argv)
     static OracleCase c;
     c.magic = ORACLE_CASE_MAGIC;
     c.regs[4] = ORACLE_DATA_ADDR + ORACLE_DATA_SIZE / 2;
+    oracle_fx_default(c.fx);
     for (const char *p = argv[1]; *p;) {
         if (*p == ' ' || *p == ':') {
             p++;
@@ -290,6 +378,8 @@ static int run_one(int argc, char **argv)
             (argv[i][0] == 'e' ? &c.es_ldt : &c.fs_ldt)[0] = !strcmp(val, "ldt");
             continue;
         }
+        if (parse_fx(&c, argv[i], val))
+            continue;
         uint32_t v = (uint32_t)strtoul(val, NULL, 16);
         if (!strcmp(argv[i], "eflags")) {
             c.eflags = v;
@@ -313,6 +403,17 @@ static int run_one(int argc, char **argv)
            (f >> 4) & 1, (f >> 6) & 1, (f >> 7) & 1, (f >> 10) & 1, (f >> 11) & 1);
     for (uint32_t i = 0; i < result.nb_diff && i < ORACLE_DIFF_MAX; i++)
         printf("mem[%08x] = %02x\n", ORACLE_DATA_ADDR + result.diff_off[i], result.diff_val[i]);
+    const uint8_t *fx = result.fx;
+    printf("fcw=%04x fsw=%04x ftw=%02x mxcsr=%08x\n", oracle_fx_get(fx, ORACLE_FX_FCW, 2),
+           oracle_fx_get(fx, ORACLE_FX_FSW, 2), fx[ORACLE_FX_FTW],
+           oracle_fx_get(fx, ORACLE_FX_MXCSR, 4));
+    for (int i = 0; i < 8; i++) {
+        printf("st%d=", i);
+        print_hex(fx + ORACLE_FX_ST0 + 16 * i, 10);
+        printf(" xmm%d=", i);
+        print_hex(fx + ORACLE_FX_XMM0 + 16 * i, 16);
+        printf("\n");
+    }
     return 0;
 }
 

@@ -11,6 +11,8 @@
 #include <ucontext.h>
 
 #include "jit/backend.h"
+#include "targets/i386/fpu.h"
+#include "targets/i386/sse-thunk.h"
 
 #define RIG_SPACE_SIZE ((1ull << 32) + 65536)
 #define RIG_PAGE 4096u
@@ -33,7 +35,12 @@ const char *i386_rig_mode_name(I386RigMode mode)
 /* What SIGSEGV did before the rig took it over (cmocka installs its
  * own handler around each test): restored after every run, and used for
  * faults that are not the guest's. */
-static struct sigaction saved_segv, saved_bus;
+static struct sigaction saved_segv, saved_bus, saved_fpe;
+
+static struct sigaction *saved_action(int sig)
+{
+    return sig == SIGSEGV ? &saved_segv : sig == SIGBUS ? &saved_bus : &saved_fpe;
+}
 
 /*
  * A host fault inside guest memory while this thread runs guest code is
@@ -43,13 +50,54 @@ static struct sigaction saved_segv, saved_bus;
  * position it publishes (cpu_restore_state knows both).  Anything else
  * is a bug in mimic: the previous handler gets it when the access is
  * retried.
+ *
+ * x87 instructions run in host thunks (targets/i386/fpu.h): a fault
+ * there (SIGFPE for a pending unmasked exception, #MF; SIGSEGV for the
+ * memory operand or a #GP) is recovered from the thunk's caller, as the
+ * user-mode layer does (linux-user/fault.c); a SIGFPE that is the
+ * host's #XM in an SSE thunk is the guest's #XM, with the MXCSR flags the
+ * instruction set (i386_sse_thunk_xm).
  */
 static void rig_on_segv(int sig, siginfo_t *si, void *uc_)
 {
     ucontext_t *uc = uc_;
     I386CPU *cpu = rig_current;
     uint8_t *addr = si->si_addr;
-    if (cpu && cpu->parent.exec && addr >= cpu->parent.guest_base &&
+    if (cpu && cpu->parent.exec &&
+        i386_fpu_thunk_contains((uintptr_t)uc->uc_mcontext.gregs[REG_RIP])) {
+        CPUState *cs = &cpu->parent;
+        uintptr_t pc = i386_fpu_thunk_caller_pc((uintptr_t)uc->uc_mcontext.gregs[REG_RSP]);
+        int excp = i386_fpu_thunk_exception(sig, si->si_code);
+        bool in_space = addr >= cs->guest_base && addr < cs->guest_base + RIG_SPACE_SIZE;
+        uint32_t xm_err;
+        if (sig == SIGFPE && i386_sse_thunk_xm(cpu->fxstate, uc, &xm_err)) {
+            i386_fpu_host_reset();
+            if (cpu_restore_state(cs, pc)) {
+                cs->exec->helper_retaddr = 0;
+                cpu->error_code = xm_err;
+                cs->exception_index = I386_EXCP_XM;
+                cpu_loop_exit(cs);
+            }
+        }
+        if (excp >= 0 && (excp != I386_EXCP_PF || in_space)) {
+            i386_fpu_host_reset();
+            if (excp == I386_EXCP_PF && (uint64_t)(addr - cs->guest_base) >= 0xffff0000u)
+                cpu_rerun_strict(cs, pc);
+            i386_sse_thunk_fault_state(cpu->fxstate, uc);
+            if (cpu_restore_state(cs, pc)) {
+                cs->exec->helper_retaddr = 0;
+                cpu->error_code = 0;
+                if (excp == I386_EXCP_PF) {
+                    cpu->cr2 = (uint32_t)(addr - cs->guest_base);
+                    cpu->fault_is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+                    cpu->error_code = 4 | (cpu->fault_is_write ? 2 : 0);
+                }
+                cs->exception_index = excp;
+                cpu_loop_exit(cs);
+            }
+        }
+    }
+    if (sig != SIGFPE && cpu && cpu->parent.exec && addr >= cpu->parent.guest_base &&
         addr < cpu->parent.guest_base + RIG_SPACE_SIZE) {
         CPUState *cs = &cpu->parent;
         CPUExec *ex = cs->exec;
@@ -70,10 +118,10 @@ static void rig_on_segv(int sig, siginfo_t *si, void *uc_)
             cpu_loop_exit(cs);
         }
     }
-    sigaction(sig, sig == SIGSEGV ? &saved_segv : &saved_bus, NULL);
+    sigaction(sig, saved_action(sig), NULL);
 }
 
-/* Takes SIGSEGV and SIGBUS for the rig (until i386_rig_release_faults). */
+/* Takes SIGSEGV, SIGBUS and SIGFPE for the rig (until i386_rig_release_faults). */
 void i386_rig_install_fault_handler(void)
 {
     struct sigaction sa;
@@ -83,12 +131,14 @@ void i386_rig_install_fault_handler(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, &saved_segv);
     sigaction(SIGBUS, &sa, &saved_bus);
+    sigaction(SIGFPE, &sa, &saved_fpe);
 }
 
 void i386_rig_release_faults(void)
 {
     sigaction(SIGSEGV, &saved_segv, NULL);
     sigaction(SIGBUS, &saved_bus, NULL);
+    sigaction(SIGFPE, &saved_fpe, NULL);
 }
 
 void i386_rig_set_current(I386CPU *cpu)
@@ -121,6 +171,11 @@ void i386_rig_space_free(uint8_t *space)
 
 I386Rig *i386_rig_new(I386RigMode mode)
 {
+    return i386_rig_new_model(mode, NULL);
+}
+
+I386Rig *i386_rig_new_model(I386RigMode mode, const I386Model *model)
+{
     I386Rig *rig = calloc(1, sizeof(*rig));
     if (!rig)
         return NULL;
@@ -142,7 +197,7 @@ I386Rig *i386_rig_new(I386RigMode mode)
         free(rig);
         return NULL;
     }
-    i386_cpu_init(&rig->cpu, NULL);
+    i386_cpu_init(&rig->cpu, model);
     rig->cpu.parent.guest_base = rig->space;
     rig->ldt[0] = ORACLE_LDT_DESC;
     rig->cpu.ldt = rig->ldt;
@@ -214,6 +269,14 @@ void i386_rig_run(I386Rig *rig, const OracleCase *c, OracleResult *r)
     rig_load_seg(cpu, R_ES, c->es_ldt, &flat_es);
     rig_load_seg(cpu, R_FS, c->fs_ldt, &null_fs);
     i386_update_hflags(cpu);
+    /* x87/SSE: a new process's state with the case's fields over it;
+     * the last-instruction pointers and MXCSR_MASK stay as reset made
+     * them (they are not compared). */
+    i386_fpu_reset(cpu);
+    memcpy(cpu->fxstate + ORACLE_FX_FCW, c->fx + ORACLE_FX_FCW, 6);
+    memcpy(cpu->fxstate + ORACLE_FX_MXCSR, c->fx + ORACLE_FX_MXCSR, 4);
+    memcpy(cpu->fxstate + ORACLE_FX_ST0, c->fx + ORACLE_FX_ST0,
+           ORACLE_FX_SIZE - ORACLE_FX_ST0);
     cs->exception_index = EXCP_NONE;
 
     rig_current = cpu;
@@ -225,6 +288,7 @@ void i386_rig_run(I386Rig *rig, const OracleCase *c, OracleResult *r)
     cpu_set_icount_limit(cs, UINT64_MAX);
 
     memcpy(r->regs, cpu->regs, sizeof(r->regs));
+    memcpy(r->fx, cpu->fxstate, ORACLE_FX_SIZE);
     r->eip = cpu->eip;
     r->eflags = i386_get_eflags(cpu);
     uint32_t end = ORACLE_CODE_ADDR + c->code_len;

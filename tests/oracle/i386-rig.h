@@ -15,6 +15,7 @@
 #include "exec/exec.h"
 #include "oracle-proto.h"
 #include "targets/i386/cpu.h"
+#include "targets/i386/cpuid.h"
 
 typedef enum I386RigMode {
     RIG_INTERP,          /* IR interpreter */
@@ -35,6 +36,9 @@ typedef struct I386Rig {
 const char *i386_rig_mode_name(I386RigMode mode);
 /* NULL (with the reason on stderr) if the rig could not be set up. */
 I386Rig *i386_rig_new(I386RigMode mode);
+/* The same with a CPU model (NULL: the default), for the instruction
+ * sets it enables. */
+I386Rig *i386_rig_new_model(I386RigMode mode, const I386Model *model);
 void i386_rig_free(I386Rig *rig);
 /* Runs c from a fresh state, with no block of an earlier case. */
 void i386_rig_run(I386Rig *rig, const OracleCase *c, OracleResult *r);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <poll.h>
 #include <unistd.h>
 
 #ifndef ORACLE_PATH
@@ -74,10 +75,22 @@ static bool write_all(int fd, const void *buf, size_t len)
     return true;
 }
 
+/* A case that breaks the oracle (natively it may write the oracle's own
+ * stack or data: addresses outside the data window are valid there) can
+ * leave it spinning: an answer that does not come within this many ms
+ * counts as a dead oracle. */
+#define ORACLE_ANSWER_MS 10000
+
 static bool read_all(int fd, void *buf, size_t len)
 {
     size_t done = 0;
     while (done < len) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int ready = poll(&p, 1, ORACLE_ANSWER_MS);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0)
+            return false;
         ssize_t n = read(fd, (uint8_t *)buf + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
@@ -92,6 +105,7 @@ bool oracle_run(Oracle *o, const OracleCase *c, OracleResult *r)
 {
     if (!write_all(o->to_fd, c, sizeof(*c)) || !read_all(o->from_fd, r, sizeof(*r))) {
         fprintf(stderr, "oracle: the oracle process stopped answering\n");
+        kill(o->pid, SIGKILL);
         return false;
     }
     if (r->magic != ORACLE_RESULT_MAGIC || r->status == ORACLE_BAD_CASE) {
@@ -115,6 +129,7 @@ void oracle_case_init(OracleCase *c, const void *code, size_t len)
     memset(c, 0, sizeof(*c));
     c->magic = ORACLE_CASE_MAGIC;
     c->regs[4] = ORACLE_DATA_ADDR + ORACLE_DATA_SIZE / 2;
+    oracle_fx_default(c->fx);
     oracle_case_add_code(c, code, len);
 }
 
@@ -154,6 +169,49 @@ static void append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
 
 static const char *const reg_names[8] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
 
+static void append_hex(char *buf, size_t size, size_t *pos, const uint8_t *p, unsigned n)
+{
+    for (unsigned i = n; i-- > 0;)
+        append(buf, size, pos, "%02x", p[i]);
+}
+
+/* The compared fields of an FXSAVE image: offset, size, name. */
+typedef struct FxField {
+    unsigned off, size;
+    char name[8];
+} FxField;
+
+static unsigned fx_fields(FxField f[4 + 16])
+{
+    unsigned n = 0;
+    f[n++] = (FxField){ ORACLE_FX_FCW, 2, "fcw" };
+    f[n++] = (FxField){ ORACLE_FX_FSW, 2, "fsw" };
+    f[n++] = (FxField){ ORACLE_FX_FTW, 1, "ftw" };
+    f[n++] = (FxField){ ORACLE_FX_MXCSR, 4, "mxcsr" };
+    for (unsigned i = 0; i < 8; i++) {
+        f[n] = (FxField){ ORACLE_FX_ST0 + 16 * i, 10, "" };
+        snprintf(f[n++].name, sizeof(f[0].name), "st%u", i);
+    }
+    for (unsigned i = 0; i < 8; i++) {
+        f[n] = (FxField){ ORACLE_FX_XMM0 + 16 * i, 16, "" };
+        snprintf(f[n++].name, sizeof(f[0].name), "xmm%u", i);
+    }
+    return n;
+}
+
+/* " name=hex" for every compared field of fx that differs from ref. */
+static void append_fx(char *buf, size_t size, size_t *pos, const uint8_t *fx, const uint8_t *ref)
+{
+    FxField f[20];
+    unsigned n = fx_fields(f);
+    for (unsigned i = 0; i < n; i++) {
+        if (!memcmp(fx + f[i].off, ref + f[i].off, f[i].size))
+            continue;
+        append(buf, size, pos, " %s=", f[i].name);
+        append_hex(buf, size, pos, fx + f[i].off, f[i].size);
+    }
+}
+
 void oracle_case_format(const OracleCase *c, char *buf, size_t size)
 {
     size_t pos = 0;
@@ -170,6 +228,11 @@ void oracle_case_format(const OracleCase *c, char *buf, size_t size)
         append(buf, size, &pos, " fs=ldt");
     if (c->patch_len)
         append(buf, size, &pos, " patch@%x+%u", c->patch_off, c->patch_len);
+    /* The x87/SSE state where it is not a new process's, in the
+     * i386-oracle command line's notation. */
+    static uint8_t def[ORACLE_FX_SIZE];
+    oracle_fx_default(def);
+    append_fx(buf, size, &pos, c->fx, def);
 }
 
 static const char *status_name(uint32_t s)
@@ -192,6 +255,9 @@ void oracle_result_format(const OracleResult *r, char *buf, size_t size)
         append(buf, size, &pos, " %s=%x", reg_names[i], r->regs[i]);
     append(buf, size, &pos, " eflags=%x (%d bytes written)", r->eflags & ORACLE_EFLAGS_MASK,
            r->nb_diff);
+    static uint8_t def[ORACLE_FX_SIZE];
+    oracle_fx_default(def);
+    append_fx(buf, size, &pos, r->fx, def);
 }
 
 static const char *const flag_names[12] = {
@@ -235,6 +301,17 @@ bool oracle_result_compare(const OracleResult *want, const OracleResult *got,
                 break;
             }
         }
+    }
+    FxField f[20];
+    unsigned n = fx_fields(f);
+    for (unsigned i = 0; i < n; i++) {
+        if (!memcmp(want->fx + f[i].off, got->fx + f[i].off, f[i].size))
+            continue;
+        append(buf, size, &pos, " %s ", f[i].name);
+        append_hex(buf, size, &pos, got->fx + f[i].off, f[i].size);
+        append(buf, size, &pos, " want ");
+        append_hex(buf, size, &pos, want->fx + f[i].off, f[i].size);
+        append(buf, size, &pos, ";");
     }
     return pos == 0;
 }

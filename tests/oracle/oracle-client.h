@@ -29,7 +29,8 @@ bool oracle_run(Oracle *o, const OracleCase *c, OracleResult *r);
 void oracle_close(Oracle *o);
 
 /* A case with the given code, all registers 0 but ESP (the middle of
- * the data window), flags clear, flat segments, no patch. */
+ * the data window), flags clear, flat segments, no patch, the x87/SSE
+ * state of a new process (oracle_fx_default). */
 void oracle_case_init(OracleCase *c, const void *code, size_t len);
 /* Appends code bytes. */
 void oracle_case_add_code(OracleCase *c, const void *code, size_t len);
@@ -40,7 +41,8 @@ void oracle_case_patch(OracleCase *c, uint32_t off, const void *bytes, size_t le
 void oracle_case_format(const OracleCase *c, char *buf, size_t size);
 /* Compares a result with the reference: status, vector, eip, cr2 for
  * #PF, registers, the flags in ORACLE_EFLAGS_MASK except ignore_flags,
- * and memory.  Returns true when equal; otherwise writes what differs
+ * memory, and the x87/SSE state: FCW, FSW, abridged FTW, MXCSR, ST0-7
+ * (80 bits), XMM0-7 (not FOP/FIP/FCS/FDP/FDS/MXCSR_MASK).  Returns true when equal; otherwise writes what differs
  * into buf. */
 bool oracle_result_compare(const OracleResult *want, const OracleResult *got,
                            uint32_t ignore_flags, char *buf, size_t size);

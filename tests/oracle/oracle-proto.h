@@ -34,6 +34,18 @@
  * patch applied; the result lists every byte that differs from that
  * image afterwards (oracle_diff), so no case ships 64 KiB back.
  *
+ * x87 and SSE state: a case carries the first ORACLE_FX_SIZE bytes of an
+ * FXSAVE image (SDM vol. 1, table 10-2: FCW, FSW, abridged FTW, MXCSR,
+ * ST0-7, XMM0-7).  The oracle FXRSTORs it right before the case's code
+ * and takes the image back from the signal frame of whatever ended the
+ * case (so after a fault it is the state at the fault); the rig puts it
+ * in I386CPU.fxstate and reads it back.  oracle_fx_default gives the
+ * state of a new process (FNINIT, MXCSR 0x1f80, XMM zero), which every
+ * case builder starts from, so integer cases run as they always did.
+ * The last-instruction pointers (FOP, FIP, FCS, FDP, FDS) and
+ * MXCSR_MASK are carried but never compared: mimic's values for them
+ * depend on host addresses.
+ *
  * The structures contain only 32-bit words and bytes in an order that
  * needs no padding, so the 32-bit oracle and the 64-bit tests agree on
  * their layout (checked by the _Static_asserts below); they are written
@@ -61,8 +73,21 @@
                  ((ORACLE_DATA_ADDR >> 16) & 0xffu)) << 32) |                \
      (uint64_t)(((ORACLE_DATA_ADDR & 0xffffu) << 16) | 0xffffu))
 
-#define ORACLE_CASE_MAGIC 0x4f524331u   /* "ORC1" */
-#define ORACLE_RESULT_MAGIC 0x4f525231u /* "ORR1" */
+#define ORACLE_CASE_MAGIC 0x4f524332u   /* "ORC2": with the FXSAVE image */
+#define ORACLE_RESULT_MAGIC 0x4f525232u /* "ORR2" */
+
+/* The part of the FXSAVE image a case and a result carry (what a 32-bit
+ * FXSAVE defines), and the offsets of its fields. */
+#define ORACLE_FX_SIZE 288u
+enum {
+    ORACLE_FX_FCW = 0,
+    ORACLE_FX_FSW = 2,
+    ORACLE_FX_FTW = 4,           /* abridged: bit i set = physical reg i valid */
+    ORACLE_FX_MXCSR = 24,
+    ORACLE_FX_MXCSR_MASK = 28,
+    ORACLE_FX_ST0 = 32,          /* ST(i) at 32 + 16 * i, 10 bytes */
+    ORACLE_FX_XMM0 = 160,        /* XMM(i) at 160 + 16 * i */
+};
 
 /* The bits of EFLAGS a result is compared on: the six status flags and
  * DF.  A case may also set AC (alignment checking, which Linux enables
@@ -82,6 +107,7 @@ typedef struct OracleCase {
     uint32_t patch_len;
     uint8_t code[ORACLE_CODE_MAX];
     uint8_t patch[ORACLE_PATCH_MAX];
+    uint8_t fx[ORACLE_FX_SIZE];  /* initial x87/SSE state */
 } OracleCase;
 
 enum {
@@ -103,12 +129,38 @@ typedef struct OracleResult {
                                     ORACLE_DIFF_MAX are listed */
     uint32_t diff_off[ORACLE_DIFF_MAX];
     uint8_t diff_val[ORACLE_DIFF_MAX];
+    uint8_t fx[ORACLE_FX_SIZE];  /* final x87/SSE state */
 } OracleResult;
 
-_Static_assert(sizeof(OracleCase) == 4 * 15 + ORACLE_CODE_MAX + ORACLE_PATCH_MAX,
+_Static_assert(sizeof(OracleCase) == 4 * 15 + ORACLE_CODE_MAX + ORACLE_PATCH_MAX + ORACLE_FX_SIZE,
                "OracleCase has no padding");
-_Static_assert(sizeof(OracleResult) == 4 * 15 + 5 * ORACLE_DIFF_MAX,
+_Static_assert(sizeof(OracleResult) == 4 * 15 + 5 * ORACLE_DIFF_MAX + ORACLE_FX_SIZE,
                "OracleResult has no padding");
+
+/* The x87/SSE state of a new process: FNINIT (FCW 0x37f, empty stack),
+ * MXCSR 0x1f80 (all exceptions masked, round to nearest), XMM zero. */
+static inline void oracle_fx_default(uint8_t fx[ORACLE_FX_SIZE])
+{
+    memset(fx, 0, ORACLE_FX_SIZE);
+    fx[ORACLE_FX_FCW] = 0x7f;
+    fx[ORACLE_FX_FCW + 1] = 0x03;
+    fx[ORACLE_FX_MXCSR] = 0x80;
+    fx[ORACLE_FX_MXCSR + 1] = 0x1f;
+}
+
+static inline uint32_t oracle_fx_get(const uint8_t *fx, unsigned off, unsigned size)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= (uint32_t)fx[off + i] << (8 * i);
+    return v;
+}
+
+static inline void oracle_fx_put(uint8_t *fx, unsigned off, unsigned size, uint32_t v)
+{
+    for (unsigned i = 0; i < size; i++)
+        fx[off + i] = (uint8_t)(v >> (8 * i));
+}
 
 /* The data window's initial contents before the patch: varied bytes
  * (every value occurs, neighbours differ) that depend only on the offset. */

@@ -12,9 +12,11 @@
 BUILD=${T386_BUILD:-${BUILD:-build}}
 PROG=$BUILD/tests/test-i386/test-i386
 EMU=$BUILD/mimic-i386
-SECTIONS=${*:-alu shift muldiv bcd bitops string atomic cond lea seg exceptions smc}
+SECTIONS=${*:-alu shift muldiv bcd bitops string atomic cond lea seg exceptions smc x87 mmx sse}
 # Sections with a known, reported gap in mimic, space-separated between
-# spaces (none today).
+# spaces.  mmx and sse: MMX/SSE/SSE2/SSE3/SSSE3 (and FISTTP, which is SSE3)
+# are #UD in mimic until the SIMD work of issue 5 lands; remove them here
+# when it does.
 KNOWN_DIFF=" "
 
 pass=0 fail=0 skip=0

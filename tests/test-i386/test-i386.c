@@ -71,12 +71,16 @@ static sigjmp_buf fault_env;
 static volatile uintptr_t fault_base;   /* function the eip is relative to */
 static int fault_sig, fault_code;
 static uint32_t fault_eip;
+static uint8_t *fault_addr;     /* si_addr */
+static unsigned fault_err;      /* the page fault error code (sigcontext err) */
 
 static void on_fault(int sig, siginfo_t *si, void *uc_)
 {
     ucontext_t *uc = uc_;
     fault_sig = sig;
     fault_code = si->si_code;
+    fault_addr = si->si_addr;
+    fault_err = (unsigned)uc->uc_mcontext.gregs[REG_ERR];
     fault_eip = uc->uc_mcontext.gregs[REG_EIP] - (uint32_t)fault_base;
     siglongjmp(fault_env, 1);
 }
@@ -614,6 +618,44 @@ DEF(x_top_load, "movl (%%ebx), %%eax")
 
 static const uint32_t ro_word = 42;
 
+DEF(x_fxsave, "fxsave (%%ebx)") DEF(x_fxrstor, "fxrstor (%%ebx)")
+
+/* FXSAVE/FXRSTOR images across a page boundary, one side inaccessible,
+ * and misaligned: which byte the CPU reports (it probes the first byte,
+ * then the last) and the page-fault error code. */
+static void sec_exceptions_fxsave(void)
+{
+    uint8_t *p = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                      -1, 0);
+    if (p == MAP_FAILED) {
+        printf("mmap failed\n");
+        return;
+    }
+    static const struct { const char *name; unsigned page, prot; } cases[] = {
+        { "next-none", 1, PROT_NONE }, { "prev-none", 0, PROT_NONE },
+        { "next-ro", 1, PROT_READ }, { "prev-ro", 0, PROT_READ },
+    };
+    uint8_t *image = p + 4096 - 128;
+    for (unsigned k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        mprotect(p, 3 * 4096, PROT_READ | PROT_WRITE);
+        mprotect(p + 4096 * cases[k].page, 4096, cases[k].prot);
+        for (int restore = 0; restore < 2; restore++) {
+            struct regs r = { 0, 0, 0, (uint32_t)image, 0 };
+            printf("%s %s", restore ? "fxrstor" : "fxsave", cases[k].name);
+            if (!run_guarded(restore ? x_fxrstor : x_fxsave, &r))
+                printf(" -> no fault\n");
+            else
+                printf("    at image+%d err %u\n", (int)(fault_addr - image), fault_err);
+        }
+    }
+    mprotect(p, 3 * 4096, PROT_READ | PROT_WRITE);
+    struct regs r = { 0, 0, 0, (uint32_t)(p + 8), 0 };
+    printf("fxsave misaligned");
+    if (!run_guarded(x_fxsave, &r))
+        printf(" -> no fault\n");
+    munmap(p, 3 * 4096);
+}
+
 static void sec_exceptions(void)
 {
     static int32_t bounds[2] = { -5, 10 };
@@ -635,6 +677,7 @@ static void sec_exceptions(void)
         if (!run_guarded(xs[k].fn, &r))
             printf(" -> no fault a=%08x\n", r.a);
     }
+    sec_exceptions_fxsave();
 }
 
 /* ---- seg ---- */
@@ -676,7 +719,34 @@ DEF(seg_push_pop, "movw %%cx, %%fs\n\tpushl %%fs\n\tpopl %%eax\n\tmovl %%fs:8, %
 DEF(seg_lds, "pushl %%ds\n\tldsl (%%ebx), %%eax\n\tmovl (%%eax), %%edx\n\tpopl %%ds")
 DEF(seg_fs_store_only, "movw %%cx, %%fs\n\tmovl %%eax, %%fs:(%%edx)")
 DEF(seg_cs_read, "movl %%cs:(%%ebx), %%eax")
+DEF(seg_ds_load, "pushl %%ds\n\tmovw %%cx, %%ds\n\tmovw %%ds, %%cx\n\tmovl (%%esp), %%eax\n\tpopl %%ds")
 DEF(seg_cs_write, "movl %%eax, %%cs:(%%ebx)")
+
+/* The GDT a 32-bit process sees on x86-64 Linux: LAR/LSL/VERR/VERW of
+ * its selectors (the per-CPU segment 0x7b's limit holds the CPU number,
+ * which depends on where the program runs: only its node part is
+ * printed).  A far jump to the 64-bit code segment 0x33 would leave
+ * 32-bit mode: only a load into DS is tried. */
+static void sec_seg_gdt(void)
+{
+    static const uint16_t sels[] = { 0x23, 0x2b, 0x33, 0x3b, 0x7b };
+    for (unsigned i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
+        uint32_t sel = sels[i], ar = 0, lim = 0;
+        uint8_t zl, zs, vr, vw;
+        asm volatile("larl %2, %0\n\tsetz %1" : "+r"(ar), "=q"(zl) : "r"(sel) : "cc");
+        asm volatile("lsll %2, %0\n\tsetz %1" : "+r"(lim), "=q"(zs) : "r"(sel) : "cc");
+        asm volatile("verr %w1\n\tsetz %0" : "=q"(vr) : "r"(sel) : "cc");
+        asm volatile("verw %w1\n\tsetz %0" : "=q"(vw) : "r"(sel) : "cc");
+        if (sel == 0x7b)
+            lim >>= 12;
+        printf("gdt %02x lar %u %08x lsl %u %08x verr %u verw %u\n", sel, zl, zl ? ar : 0, zs,
+               zs ? lim : 0, vr, vw);
+    }
+    struct regs r = { 0, 0, 0x33, 0, 0 };
+    printf("ds33");
+    if (!run_guarded(seg_ds_load, &r))
+        printf(" -> c=%04x\n", r.c & 0xffff);
+}
 
 static void sec_seg(void)
 {
@@ -714,6 +784,7 @@ static void sec_seg(void)
             printf(" -> a=%08x d=%08x c=%04x\n", r.a, r.d, r.c & 0xffff);
     }
     asm volatile("movw %w0, %%fs" : : "r"(0));
+    sec_seg_gdt();
 }
 
 /* ---- smc ---- */
@@ -770,6 +841,11 @@ static void sec_smc(void)
 
 /* ---- driver ---- */
 
+/* the x87, MMX and SSE sections (issue 5), in simd-sections.c */
+void sec_x87(void);
+void sec_mmx(void);
+void sec_sse(void);
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -778,6 +854,7 @@ static const struct {
     { "bcd", sec_bcd }, { "bitops", sec_bitops }, { "string", sec_string },
     { "atomic", sec_atomic }, { "cond", sec_cond }, { "lea", sec_lea },
     { "seg", sec_seg }, { "exceptions", sec_exceptions }, { "smc", sec_smc },
+    { "x87", sec_x87 }, { "mmx", sec_mmx }, { "sse", sec_sse },
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 

@@ -135,13 +135,16 @@ static void rig_install_handlers(void)
     sigaction(SIGBUS, &sa, NULL);
 }
 
-/* backend: 0 = interpreter, 1 = x86-64.  extra_*: CPUID.1 features added
- * to the default model (FXSR, SSE3 for FISTTP). */
+/* backend: 0 = interpreter, 1 = x86-64.  The model is the default one
+ * without its SIMD features (an i686 with x87, CMOV and FXSR), plus
+ * extra_*: CPUID.1 features added (MMX/SSE..., SSE3 for FISTTP). */
 static inline void rig_init(FpuRig *r, int backend, uint32_t extra_edx, uint32_t extra_ecx)
 {
     rig_install_handlers();
     memset(r, 0, sizeof(*r));
     r->model = *i386_model_default();
+    r->model.features_edx &= ~(uint32_t)(CPUID_MMX | CPUID_SSE | CPUID_SSE2 | CPUID_CLFSH);
+    r->model.features_ecx &= ~(uint32_t)(CPUID_ECX_SSE3 | CPUID_ECX_SSSE3);
     r->model.features_edx |= extra_edx;
     r->model.features_ecx |= extra_ecx;
     r->mem = mmap(NULL, RIG_MEM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,

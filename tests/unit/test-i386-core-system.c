@@ -442,13 +442,14 @@ static void test_cpuid(void **state)
         uint32_t out[4];   /* eax ebx ecx edx */
     } leaves[] = {
         { 0, { 1, 0x756e6547u, 0x6c65746eu, 0x49656e69u } },   /* "GenuineIntel" */
-        { 1, { 0x6f1, 0, 0, 0x1008111 } },                    /* FPU TSC CX8 CMOV FXSR */
-        { 5, { 0x6f1, 0, 0, 0x1008111 } },                      /* above: leaf 1 */
+        /* FPU TSC CX8 CLFSH (64-byte lines) CMOV MMX FXSR SSE SSE2; SSE3 SSSE3 */
+        { 1, { 0x6f1, 0x800, 0x201, 0x7888111 } },
+        { 5, { 0x6f1, 0x800, 0x201, 0x7888111 } },             /* above: leaf 1 */
         { 0x80000000u, { 0x80000004u, 0, 0, 0 } },
         { 0x80000001u, { 0, 0, 0, 0 } },
         { 0x80000002u, { 0x696d696du, 0x33692063u, 0x00003638u, 0 } },   /* "mimic i386" */
         { 0x80000003u, { 0, 0, 0, 0 } },
-        { 0x80000009u, { 0x6f1, 0, 0, 0x1008111 } },
+        { 0x80000009u, { 0x6f1, 0x800, 0x201, 0x7888111 } },
     };
     for (int c = 0; c < RIG_NB_CONFIGS; c++) {
         for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {

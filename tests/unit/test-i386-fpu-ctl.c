@@ -18,21 +18,6 @@
 #include "i386-test-seg.h"
 #include "targets/i386/translate-core.h"
 
-/* FXSAVE/FXRSTOR need their row in the 0F map (0F AE, the core
- * decoder's table, as a whole or as group rows /0 /1); without it their
- * tests are skipped, loudly. */
-static bool fxsave_decoded(void)
-{
-    const I386OpEntry *e = &i386_optab_0f[0xae];
-    if (e->trans == i386_trans_fxsave ||
-        (e->group && e->group[0].trans == i386_trans_fxsave &&
-         e->group[1].trans == i386_trans_fxsave))
-        return true;
-    print_message("FXSAVE/FXRSTOR are not in the 0F map: decode-tables.c needs "
-                  "0F AE /0 and /1 -> i386_trans_fxsave\n");
-    return false;
-}
-
 /* ModRM + disp32 for [ebx + (guest address - RIG_DATA)]. */
 #define AT(reg, gaddr) (uint8_t)(0x83 | (reg) << 3), \
     (uint8_t)((gaddr) - RIG_DATA), (uint8_t)(((gaddr) - RIG_DATA) >> 8), \
@@ -239,8 +224,6 @@ static void test_control_words(void **state)
 static void test_fxsave_fxrstor(void **state)
 {
     (void)state;
-    if (!fxsave_decoded())
-        skip();
     FpuRig rigs[2];
     rigs_init(rigs, CPUID_FXSR);
     uint8_t fx[512] __attribute__((aligned(16)));
@@ -329,8 +312,6 @@ static void test_fxsave_fxrstor(void **state)
 static void test_fxsave_gp(void **state)
 {
     (void)state;
-    if (!fxsave_decoded())
-        skip();
     for (int b = 0; b < 2; b++) {
         FpuRig r;
         rig_init(&r, b, CPUID_FXSR, 0);
@@ -511,8 +492,6 @@ static void test_page_faults(void **state)
 static void test_fxsave_page_faults(void **state)
 {
     (void)state;
-    if (!fxsave_decoded())
-        skip();
     static const PfCase cases[] = {
         { { 0xd9, 0xe8, 0x0f, 0xae, AT(0, RIG_RO) }, 9, CPUID_FXSR },  /* fxsave */
         { { 0xd9, 0xe8, 0x0f, 0xae, AT(1, RIG_HOLE - 256) }, 9, CPUID_FXSR }, /* fxrstor */

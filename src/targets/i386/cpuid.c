@@ -8,9 +8,12 @@
  * leaf's values (SDM vol. 2, CPUID, "INPUT EAX = 0: Returns CPUID's
  * Highest Value...").
  *
- * The features are the instructions mimic executes: the x87 FPU, RDTSC,
- * CMPXCHG8B, CMOVcc and FXSAVE/FXRSTOR.  No MMX or SSE: a program that
- * checks CPUID falls back to i386/i686 code paths.
+ * The features are exactly the instructions mimic executes: the x87 FPU,
+ * RDTSC, CMPXCHG8B, CMOVcc, FXSAVE/FXRSTOR, CLFLUSH, MMX, SSE, SSE2, SSE3
+ * and SSSE3 (no SSE4, AVX, SYSENTER, RDTSCP...), so that a program that
+ * probes CPUID (glibc's string functions, for one) only takes paths mimic
+ * runs.  "pentium" is the i586 without any of the i686 or SIMD
+ * additions, for code paths that fall back.
  */
 #include "targets/i386/cpuid.h"
 
@@ -22,10 +25,12 @@
 static const I386Model models[] = {
     {
         .name = "mimic",
-        .description = "the default: i686 with x87, TSC, CX8, CMOV, FXSR",
+        .description = "the default: i686 with x87, MMX, SSE, SSE2, SSE3, SSSE3",
         .vendor = "GenuineIntel",
         .family = 6, .model = 15, .stepping = 1,
-        .features_edx = CPUID_FPU | CPUID_TSC | CPUID_CX8 | CPUID_CMOV | CPUID_FXSR,
+        .features_edx = CPUID_FPU | CPUID_TSC | CPUID_CX8 | CPUID_CMOV | CPUID_FXSR |
+                        CPUID_CLFSH | CPUID_MMX | CPUID_SSE | CPUID_SSE2,
+        .features_ecx = CPUID_ECX_SSE3 | CPUID_ECX_SSSE3,
         .brand = "mimic i386",
     },
     {
@@ -86,6 +91,8 @@ void i386_cpuid(const I386Model *m, uint32_t leaf, uint32_t subleaf, uint32_t ou
          * fields only when the family is 6 or 15 and the model > 15. */
         uint32_t model = m->model & 15, ext_model = m->model >> 4;
         out[0] = m->stepping | model << 4 | m->family << 8 | ext_model << 16;
+        /* CLFLUSH line size in 8-byte units (EBX 15:8): 64 bytes. */
+        out[1] = (m->features_edx & CPUID_CLFSH) ? 8u << 8 : 0;
         out[2] = m->features_ecx;
         out[3] = m->features_edx;
         break;

@@ -19,6 +19,13 @@ enum {
     CPUID_FXSR = 1u << 24,
     CPUID_SSE = 1u << 25,
     CPUID_SSE2 = 1u << 26,
+    CPUID_CLFSH = 1u << 19,
+};
+
+/* CPUID.1:ECX feature bits (SDM vol. 2, table 3-10). */
+enum {
+    CPUID_ECX_SSE3 = 1u << 0,
+    CPUID_ECX_SSSE3 = 1u << 9,
 };
 
 typedef struct I386Model {

@@ -23,6 +23,7 @@
  * (a ModRM byte with no E/G operand, e.g. groups and multi-byte NOP).
  */
 #include "targets/i386/helper.h"
+#include "targets/i386/simd-insn.h"
 #include "targets/i386/translate-core.h"
 
 /* Operand specifications in SDM notation. */
@@ -205,6 +206,11 @@ static const I386OpEntry grp8[8] = {
 static const I386OpEntry grp9[8] = {
     [1] = I("cmpxchg8b", i386_trans_cmpxchg8b, F_LOCK, 0, Mq),
 };
+
+/* SIMD rows (MMX, SSE-SSSE3): translate-simd.c finds the instruction in
+ * simd-insn.c's map by mandatory prefix (none, 66, F3, F2) and opcode. */
+#define SIMD I("simd", i386_trans_simd, F_MODRM, 0, )
+#define SIMD_IB I("simd", i386_trans_simd, F_MODRM, 0, Ib)
 
 /* x87 escapes D8-DF: the FPU handler decodes ModRM itself. */
 #define FPU_ROW I("fpu", i386_trans_fpu, F_MODRM, 0, )
@@ -447,10 +453,14 @@ const I386OpEntry i386_optab_0f[256] = {
     [0x1d] = I("nop", i386_trans_nop, F_MODRM, 0, Ev),
     [0x1e] = I("nop", i386_trans_nop, F_MODRM, 0, Ev),
     [0x1f] = I("nop", i386_trans_nop, F_MODRM, 0, Ev),
+    [0x10] = SIMD, [0x11] = SIMD, [0x12] = SIMD, [0x13] = SIMD,
+    [0x14] = SIMD, [0x15] = SIMD, [0x16] = SIMD, [0x17] = SIMD,
     [0x20] = PRIV("mov", Rd, Cd),
     [0x21] = PRIV("mov", Rd, Dd),
     [0x22] = PRIV("mov", Cd, Rd),
     [0x23] = PRIV("mov", Dd, Rd),
+    [0x28] = SIMD, [0x29] = SIMD, [0x2a] = SIMD, [0x2b] = SIMD,
+    [0x2c] = SIMD, [0x2d] = SIMD, [0x2e] = SIMD, [0x2f] = SIMD,
     [0x30] = PRIV("wrmsr", ),
     [0x31] = I("rdtsc", i386_trans_rdtsc, 0, 0, ),
     [0x32] = PRIV("rdmsr", ),
@@ -472,6 +482,19 @@ const I386OpEntry i386_optab_0f[256] = {
     [0x4d] = I("cmovnl", i386_trans_cmov, 0, JCC_NL, Gv, Ev),
     [0x4e] = I("cmovle", i386_trans_cmov, 0, JCC_LE, Gv, Ev),
     [0x4f] = I("cmovnle", i386_trans_cmov, 0, JCC_NLE, Gv, Ev),
+
+    [0x50] = SIMD, [0x51] = SIMD, [0x52] = SIMD, [0x53] = SIMD,
+    [0x54] = SIMD, [0x55] = SIMD, [0x56] = SIMD, [0x57] = SIMD,
+    [0x58] = SIMD, [0x59] = SIMD, [0x5a] = SIMD, [0x5b] = SIMD,
+    [0x5c] = SIMD, [0x5d] = SIMD, [0x5e] = SIMD, [0x5f] = SIMD,
+    [0x60] = SIMD, [0x61] = SIMD, [0x62] = SIMD, [0x63] = SIMD,
+    [0x64] = SIMD, [0x65] = SIMD, [0x66] = SIMD, [0x67] = SIMD,
+    [0x68] = SIMD, [0x69] = SIMD, [0x6a] = SIMD, [0x6b] = SIMD,
+    [0x6c] = SIMD, [0x6d] = SIMD, [0x6e] = SIMD, [0x6f] = SIMD,
+    [0x70] = SIMD_IB, [0x71] = SIMD_IB, [0x72] = SIMD_IB, [0x73] = SIMD_IB,
+    [0x74] = SIMD, [0x75] = SIMD, [0x76] = SIMD,
+    [0x77] = I("emms", i386_trans_simd, 0, 0, ),
+    [0x7c] = SIMD, [0x7d] = SIMD, [0x7e] = SIMD, [0x7f] = SIMD,
 
     [0x80] = I("jo", i386_trans_jcc, 0, JCC_O, Jz),
     [0x81] = I("jno", i386_trans_jcc, 0, JCC_NO, Jz),
@@ -518,9 +541,9 @@ const I386OpEntry i386_optab_0f[256] = {
     [0xab] = I("bts", i386_trans_bt, F_LOCK, 0, Ev, Gv),
     [0xac] = I("shrd", i386_trans_shrd, 0, 0, Ev, Gv, Ib),
     [0xad] = I("shrd", i386_trans_shrd, 0, 0, Ev, Gv, CL),
-    /* group 15: /0 FXSAVE M, /1 FXRSTOR M; the x87 handler checks the
-     * form and CPUID.FXSR, the SSE rows (/2-/7) are #UD there */
-    [0xae] = I("grp15", i386_trans_fxsave, F_MODRM, 0, ),
+    /* group 15: /0 FXSAVE M, /1 FXRSTOR M (translate-fpu.c checks the
+     * form and CPUID.FXSR), /2 LDMXCSR, /3 STMXCSR, the fences, CLFLUSH */
+    [0xae] = I("grp15", i386_trans_grp15, F_MODRM, 0, ),
     [0xaf] = I("imul", i386_trans_imul, 0, 0, Gv, Ev),
 
     [0xb0] = I("cmpxchg", i386_trans_cmpxchg, F_LOCK, 0, Eb, Gb),
@@ -541,6 +564,7 @@ const I386OpEntry i386_optab_0f[256] = {
 
     [0xc0] = I("xadd", i386_trans_xadd, F_LOCK, 0, Eb, Gb),
     [0xc1] = I("xadd", i386_trans_xadd, F_LOCK, 0, Ev, Gv),
+    [0xc2] = SIMD_IB, [0xc3] = SIMD, [0xc4] = SIMD_IB, [0xc5] = SIMD_IB, [0xc6] = SIMD_IB,
     [0xc7] = GROUP("grp9", grp9, ),
     [0xc8] = I("bswap", i386_trans_bswap, 0, 0, Zv),
     [0xc9] = I("bswap", i386_trans_bswap, 0, 0, Zv),
@@ -551,5 +575,17 @@ const I386OpEntry i386_optab_0f[256] = {
     [0xce] = I("bswap", i386_trans_bswap, 0, 0, Zv),
     [0xcf] = I("bswap", i386_trans_bswap, 0, 0, Zv),
 
+    [0xd0] = SIMD, [0xd1] = SIMD, [0xd2] = SIMD, [0xd3] = SIMD,
+    [0xd4] = SIMD, [0xd5] = SIMD, [0xd6] = SIMD, [0xd7] = SIMD,
+    [0xd8] = SIMD, [0xd9] = SIMD, [0xda] = SIMD, [0xdb] = SIMD,
+    [0xdc] = SIMD, [0xdd] = SIMD, [0xde] = SIMD, [0xdf] = SIMD,
+    [0xe0] = SIMD, [0xe1] = SIMD, [0xe2] = SIMD, [0xe3] = SIMD,
+    [0xe4] = SIMD, [0xe5] = SIMD, [0xe6] = SIMD, [0xe7] = SIMD,
+    [0xe8] = SIMD, [0xe9] = SIMD, [0xea] = SIMD, [0xeb] = SIMD,
+    [0xec] = SIMD, [0xed] = SIMD, [0xee] = SIMD, [0xef] = SIMD,
+    [0xf0] = SIMD, [0xf1] = SIMD, [0xf2] = SIMD, [0xf3] = SIMD,
+    [0xf4] = SIMD, [0xf5] = SIMD, [0xf6] = SIMD, [0xf7] = SIMD,
+    [0xf8] = SIMD, [0xf9] = SIMD, [0xfa] = SIMD, [0xfb] = SIMD,
+    [0xfc] = SIMD, [0xfd] = SIMD, [0xfe] = SIMD,
     [0xff] = I("ud0", i386_trans_ud, F_MODRM, 0, ),
 };

@@ -68,10 +68,10 @@
  * most 8 * (64 + 8) = 576 encodings, a few more with 66h, FXSAVE/FXRSTOR,
  * FWAIT and the state-conversion thunks of fpu-state.c; a thunk is under
  * 128 bytes. */
-#define THUNK_CODE_SIZE (256u << 10)
+#define THUNK_CODE_SIZE (4u << 20)   /* with the SSE thunks (sse-thunk.c) */
 #define THUNK_TABLE_BITS 12
 #define THUNK_TABLE_SIZE (1u << THUNK_TABLE_BITS)
-#define THUNK_MAX_BYTES 128
+#define THUNK_MAX_BYTES 192
 #define MXCSR_DEFAULT 0x1f80u
 #define FCW_DEFAULT 0x37fu
 /* Where the defaults are, from the buffer's start. */
@@ -203,9 +203,12 @@ static unsigned emit_thunk(uint8_t *buf, uintptr_t rx, const uint8_t *insn, unsi
         EMIT(&e, "\x52\x9d");                           /* push rdx; popfq */
     }
     if (v & I386_FPU_THUNK_GUEST_FXSAVE) {
-        /* Touch the image's first byte first, so an unmapped destination
-         * faults at its start as the FXSAVE would. */
-        EMIT(&e, "\x8a\x06");                           /* mov al, [rsi] */
+        /* Probe the image for writing as the host CPU does before it
+         * stores anything: its last byte, then its first (a fault
+         * reports that address, as a write).  LOCK OR 0 writes nothing
+         * new, even with other threads sharing the memory. */
+        EMIT(&e, "\xf0\x80\x8e\xff\x01\x00\x00\x00");   /* lock or byte [rsi+511], 0 */
+        EMIT(&e, "\xf0\x80\x0e\x00");                   /* lock or byte [rsi], 0 */
         EMIT(&e, "\xb9\x78\x00\x00\x00");               /* mov ecx, 120 */
         EMIT(&e, "\x48\x8b\x84\x0e\x20\x01\x00\x00");   /* 1: mov rax, [rsi+rcx+288] */
         EMIT(&e, "\x48\x89\x84\x0f\x20\x01\x00\x00");   /* mov [rdi+rcx+288], rax */
@@ -285,6 +288,18 @@ I386FpuThunk *i386_fpu_thunk_get(const uint8_t *insn, unsigned len, unsigned var
     }
     pthread_mutex_unlock(&thunk_lock);
     return fn;
+}
+
+void *i386_thunk_install(const uint8_t *code, unsigned size)
+{
+    pthread_once(&thunk_once, thunk_init);
+    pthread_mutex_lock(&thunk_lock);
+    uint8_t *rx = codebuf_claim(&thunk_cb, size, 16);
+    if (!rx)
+        fatal_internal("the thunk buffer is full");
+    memcpy(codebuf_rw_addr(&thunk_cb, rx), code, size);
+    pthread_mutex_unlock(&thunk_lock);
+    return rx;
 }
 
 unsigned i386_fpu_thunk_count(void)

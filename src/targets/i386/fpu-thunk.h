@@ -55,6 +55,12 @@ enum {
  */
 I386FpuThunk *i386_fpu_thunk_get(const uint8_t *insn, unsigned len, unsigned variant);
 
+/* Copies size bytes of position-independent code (no RIP-relative
+ * operands) into the thunk buffer and returns where it runs: the SSE
+ * thunks (sse-thunk.c) live in the same buffer, so that the fault
+ * handlers' i386_fpu_thunk_contains() covers them too.  Thread-safe. */
+void *i386_thunk_install(const uint8_t *code, unsigned size);
+
 /* Number of distinct thunks made so far (for tests). */
 unsigned i386_fpu_thunk_count(void);
 

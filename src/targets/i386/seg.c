@@ -183,6 +183,11 @@ static uint64_t check_code_seg(I386CPU *cpu, uint32_t sel, bool is_ret, uintptr_
     }
     if (!desc_present(d))
         seg_fault(cpu, I386_EXCP_NP, err, retaddr);
+    /* A 64-bit code segment (L): the far transfer would switch to 64-bit
+     * mode, which mimic does not emulate; refused rather than running
+     * 64-bit code as 32-bit. */
+    if ((d >> 53) & 1)
+        seg_fault(cpu, I386_EXCP_GP, err, retaddr);
     return d;
 }
 

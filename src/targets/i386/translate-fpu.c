@@ -365,6 +365,13 @@ void i386_trans_fxsave(I386DisasContext *s, const I386Insn *insn)
     const uint8_t bytes[3] = { 0x0f, 0xae, i386_fpu_modrm_rsi(insn->modrm) };
     FpuMem mem;
     gen_fpu_mem(s, insn, 512, restore ? I386_ACC_R : I386_ACC_W, &mem);
+    /* A misaligned image is #GP(0) before any access (SDM FXSAVE), while
+     * the thunk would touch the image first. */
+    IRFunc *f = s->base.f;
+    uint32_t aligned = ir_new_label(f);
+    ir_gen_brcond(f, IR_I32, IR_COND_TSTEQ, mem.linear, gen_const(s, 15), aligned);
+    gen_raise(s, I386_EXCP_GP, 0);
+    ir_gen_set_label(f, aligned);
     if (!restore) {
         /* The host's FXSAVE stores the pointers the thunk's FXRSTOR
          * loaded from fxstate, and leaves them zero under the same

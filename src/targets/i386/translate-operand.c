@@ -73,8 +73,17 @@ int gen_seg(I386DisasContext *s, int def)
 static void gen_seg_check(I386DisasContext *s, int seg, IRTemp offset, unsigned size,
                           unsigned acc)
 {
-    if (!(s->flags & I386_HF_SEGCHK(seg)) && !(s->base.tb->cflags & CF_STRICT))
-        return;
+    if (!(s->flags & I386_HF_SEGCHK(seg))) {
+        if (!(s->base.tb->cflags & CF_STRICT))
+            return;
+        /* A flat segment's only limit fault is a wrap past 4 GiB.  The
+         * x87 images (FNSAVE, FXSAVE, FLDENV ... over 16 bytes) are
+         * stored piece by piece, and the host CPU faults on the first
+         * piece's page (the top pages are never mapped) before any wrap:
+         * only that piece is checked. */
+        if (size > 16)
+            size = 2;
+    }
     gen_helper(s, (void *)helper_seg_access, IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS,
                IR_TEMP_NONE, 3, IR_TEMP_ENV, gen_const(s, I386_SEG_ACCESS(seg, size, acc)),
                offset);

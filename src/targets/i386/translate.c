@@ -32,6 +32,7 @@
 #include <stddef.h>
 
 #include "targets/i386/helper.h"
+#include "targets/i386/simd-insn.h"
 #include "targets/i386/translate-core.h"
 
 #define MAX_INSN_LEN 15
@@ -413,6 +414,13 @@ static int decode_insn(I386DisasContext *s, Fetch *fe, I386Insn *insn, uint32_t 
             insn->b = fetch_u8(fe);
             insn->opcode = 0x100 | insn->b;
             insn->entry = &i386_optab_0f[insn->b];
+            if (insn->b == 0x38 || insn->b == 0x3a) {
+                /* The three-byte maps (SSSE3): translate-simd.c's rows. */
+                bool m3a = insn->b == 0x3a;
+                insn->b = fetch_u8(fe);
+                insn->opcode = (uint16_t)((m3a ? 0x300 : 0x200) | insn->b);
+                insn->entry = m3a ? &i386_simd_row_0f3a : &i386_simd_row_0f38;
+            }
         } else {
             insn->b = b;
             insn->opcode = b;

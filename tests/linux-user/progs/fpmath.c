@@ -49,7 +49,7 @@ static void print_long_double(const char *what, long double x)
     printf("  %-24s %-30La %02x%02x", what, x, bytes[9], bytes[8]);
     for (int i = 7; i >= 0; i--)
         printf("%02x", bytes[i]);
-    printf("\n");
+    printf(" %.21Lg\n", x);
 }
 
 static void arithmetic(void)
@@ -199,6 +199,16 @@ static void libm(void)
     }
     printf("  long double: sinl(1) %La expl(1) %La logl(10) %La powl(2,0.5) %La\n",
            sinl(lv[0]), expl(lv[0]), logl(10.0L), powl(2.0L, 0.5L));
+    /* the same and more in decimal: the conversion uses the full 64-bit
+     * mantissa, and libm's long double paths run x87 code in both builds */
+    static volatile long double largs[] = { 1.0L, 0.1L, -2.5L, 1e10L, 3e-4000L };
+    for (size_t i = 0; i < sizeof(largs) / sizeof(largs[0]); i++) {
+        long double x = largs[i];
+        printf("  x=%.21Lg sinl %.21Lg cosl %.21Lg atanl %.21Lg\n", x, sinl(x), cosl(x),
+               atanl(x));
+        printf("  %8s expl %.21Lg log1pl %.21Lg cbrtl %.21Lg sqrtl %.21Lg\n", "",
+               expl(x / 64), log1pl(fabsl(x)), cbrtl(x), sqrtl(fabsl(x)));
+    }
 }
 
 int main(void)
