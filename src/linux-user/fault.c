@@ -72,19 +72,23 @@ static void rerun_strict(CPUState *cs, uintptr_t host_pc, bool thunk, uint64_t g
     cpu_rerun_strict(cs, host_pc);
 }
 
-/* The exception of a fault at guest offset goff (which may be past
- * 4 GiB, in the guard page) that rerun_strict did not take: a page
- * fault, or #GP for an access past the end that the strict block did
- * not catch. */
+/* The exception of a fault at guest offset goff that rerun_strict did
+ * not take: a page fault.  goff may be past 4 GiB, in the guard page: a
+ * multi-piece access (an x87 image, which the strict block checks only
+ * by its first piece) that the host ran contiguously while the CPU wraps
+ * its linear addresses: the fault is at the wrapped address (the page
+ * there is never mapped in user mode: 0 is below every mapping). */
 static _Noreturn void raise_page_fault(CPUState *cs, uintptr_t host_pc, GuestSpace *gs,
                                        uint64_t goff, bool is_write)
 {
     I386CPU *cpu = i386_cpu(cs);
-    if (goff >= ((uint64_t)1 << 32)) {
+    uint32_t gaddr = (uint32_t)goff;
+    if (goff >= ((uint64_t)1 << 32) && guest_page_present(gs, gaddr)) {
+        /* Mapped at the wrapped address: mimic cannot run the access
+         * as the CPU would; a limit fault is the nearest it can say. */
         cpu->error_code = 0;
         raise_guest(cs, host_pc, I386_EXCP_GP);
     }
-    uint32_t gaddr = (uint32_t)goff;
     cpu->cr2 = gaddr;
     cpu->fault_is_write = is_write;
     cpu->error_code = 4 | (is_write ? 2 : 0) | (guest_page_present(gs, gaddr) ? 1 : 0);

@@ -109,3 +109,19 @@ void i386_fpu_load_fxsave(I386CPU *cpu, const uint8_t in[I386_FX_GUEST_SIZE])
         st_le16(fx + I386_FX_FDS, 0);
     }
 }
+
+void helper_mmx_enter(CPUState *env)
+{
+    uint8_t *fx = i386_cpu(env)->fxstate;
+    uint16_t fsw = ld_le16(fx + I386_FX_FSW);
+    unsigned top = (fsw >> 11) & 7;
+    if (top) {
+        /* Slot j held ST(j) = R((top + j) & 7); slot i must hold R(i). */
+        uint8_t st[8][16];
+        memcpy(st, fx + I386_FX_ST0, sizeof(st));
+        for (unsigned i = 0; i < 8; i++)
+            memcpy(fx + I386_FX_ST0 + 16 * i, st[(i - top) & 7], 16);
+    }
+    st_le16(fx + I386_FX_FSW, (uint16_t)(fsw & ~(7u << 11)));
+    fx[I386_FX_FTW] = 0xff;
+}

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "targets/i386/cpuid.h"
+#include "targets/i386/fpu.h"
 #include "targets/i386/simd-insn.h"
 #include "targets/i386/sse-thunk.h"
 #include "targets/i386/translate.h"
@@ -146,6 +147,10 @@ static void trans_row(I386DisasContext *s, const I386Insn *insn, const I386SimdI
         /* The implicit destination DS:EDI (segment override allowed),
          * EDI wrapped to the address size. */
         variant |= I386_SSE_THUNK_MASKMOV;
+        if (d->flags & SIMD_F_X87)   /* before the checks, as the host does */
+            gen_helper(s, (void *)helper_mmx_enter,
+                       IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_RAISE,
+                       IR_TEMP_NONE, 1, IR_TEMP_ENV);
         IRTemp off = gen_load_areg(s, R_EDI);
         IRTemp lin = gen_seg_addr(s, gen_seg(s, R_DS), off, d->msize, I386_ACC_W);
         host = gen_host_addr(s, lin);
