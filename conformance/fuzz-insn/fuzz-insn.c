@@ -261,6 +261,19 @@ static double now(void)
 }
 
 /* Runs sequences t->n .. end - 1 (or until --seconds is up). */
+/* The current sequence is skipped and the oracle replaced; false (the
+ * run stops, failed) if a new oracle cannot start. */
+static bool skip_with_fresh_oracle(Fuzzer *f, Totals *t)
+{
+    if (!restart_oracle(f)) {
+        t->failed++;
+        t->stop = true;
+        return false;
+    }
+    t->skipped++;
+    return true;
+}
+
 static void run_batch(Fuzzer *f, Totals *t, unsigned long end, uint64_t seed, bool host_only,
                       double start, double seconds)
 {
@@ -285,12 +298,8 @@ static void run_batch(Fuzzer *f, Totals *t, unsigned long end, uint64_t seed, bo
             char text[768];
             oracle_case_format(&c, text, sizeof(text));
             fprintf(stderr, "fuzz-insn: sequence %lu broke the oracle: %s\n", n, text);
-            if (!restart_oracle(f)) {
-                t->failed++;
-                t->stop = true;
+            if (!skip_with_fresh_oracle(f, t))
                 break;
-            }
-            t->skipped++;
             continue;
         }
         if (nb_host_maps == 0) /* now the oracle has surely exec'd: its maps are its own */
@@ -319,7 +328,7 @@ static void run_batch(Fuzzer *f, Totals *t, unsigned long end, uint64_t seed, bo
             i386_rig_run(f->rig[m], &c, &got);
             if (oracle_result_compare(&want, &got, 0, diff, sizeof(diff)))
                 continue;
-            if (only_host_has(&got)) {
+            if (only_host_has(&got) || i386_rig_code_changed(f->rig[m], &c)) {
                 host_memory = true;
                 break;
             }
@@ -328,12 +337,8 @@ static void run_batch(Fuzzer *f, Totals *t, unsigned long end, uint64_t seed, bo
         if (host_memory) {
             /* Natively the case may have written the oracle's own memory:
              * the next case gets a fresh oracle. */
-            if (!restart_oracle(f)) {
-                t->failed++;
-                t->stop = true;
+            if (!skip_with_fresh_oracle(f, t))
                 break;
-            }
-            t->skipped++;
             continue;
         }
         for (unsigned k = 0; k < FUZZ_MAX_CLASSES; k++) {

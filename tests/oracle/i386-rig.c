@@ -309,3 +309,8 @@ void i386_rig_run(I386Rig *rig, const OracleCase *c, OracleResult *r)
     }
     oracle_diff(r, rig->space + ORACLE_DATA_ADDR, rig->initial);
 }
+
+bool i386_rig_code_changed(const I386Rig *rig, const OracleCase *c)
+{
+    return memcmp(rig->space + ORACLE_CODE_ADDR, c->code, c->code_len) != 0;
+}

@@ -42,6 +42,10 @@ I386Rig *i386_rig_new_model(I386RigMode mode, const I386Model *model);
 void i386_rig_free(I386Rig *rig);
 /* Runs c from a fresh state, with no block of an earlier case. */
 void i386_rig_run(I386Rig *rig, const OracleCase *c, OracleResult *r);
+/* After i386_rig_run(rig, c, ...): whether the case wrote over its own
+ * code.  The rig does not model self-modifying code (the user-mode layer
+ * does, and its tests cover it), so such a case says nothing. */
+bool i386_rig_code_changed(const I386Rig *rig, const OracleCase *c);
 
 /* The guest address space of a rig, for tests that run their own code
  * on several vCPUs: reserves 4 GiB, maps the code page and the window. */

@@ -114,6 +114,10 @@ void helper_mmx_enter(CPUState *env)
 {
     uint8_t *fx = i386_cpu(env)->fxstate;
     uint16_t fsw = ld_le16(fx + I386_FX_FSW);
+    /* With an unmasked x87 exception pending (ES) the instruction raises
+     * #MF first, in its thunk, and the state stays as it is. */
+    if (fsw & 0x80)
+        return;
     unsigned top = (fsw >> 11) & 7;
     if (top) {
         /* Slot j held ST(j) = R((top + j) & 7); slot i must hold R(i). */

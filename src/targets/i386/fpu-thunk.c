@@ -53,6 +53,7 @@
  * that its translated code keeps working.
  */
 #include "targets/i386/fpu-thunk.h"
+#include "targets/i386/thunk-emit.h"
 
 #include <cpuid.h>
 #include <pthread.h>
@@ -163,17 +164,6 @@ I386FpuHost *i386_fpu_host(void)
 /* ---------------------------------------------------------------------
  * Code generation.
  */
-typedef struct Emit {
-    uint8_t *p;
-} Emit;
-
-static void emit(Emit *e, const char *bytes, unsigned n)
-{
-    memcpy(e->p, bytes, n);
-    e->p += n;
-}
-#define EMIT(e, s) emit((e), (s), sizeof(s) - 1)
-
 /* The disp32 of a RIP-relative operand ending the instruction, addressing
  * the constant at `off` in the buffer (rx is where buf will run). */
 static void emit_rip_disp(Emit *e, const uint8_t *buf, uintptr_t rx, unsigned off)
@@ -215,31 +205,23 @@ static unsigned emit_thunk(uint8_t *buf, uintptr_t rx, const uint8_t *insn, unsi
         EMIT(&e, "\x83\xe9\x08");                       /* sub ecx, 8 */
         EMIT(&e, "\x79\xeb");                           /* jns 1b */
     }
-    if (v & I386_FPU_THUNK_SAVE) {
-        EMIT(&e, "\x4c\x8b\x47\x08");                   /* mov r8, [rdi+8] */
-        EMIT(&e, "\x4c\x8b\x4f\x10");                   /* mov r9, [rdi+16] */
-        EMIT(&e, "\x44\x0f\xb7\x57\x06");               /* movzx r10d, word [rdi+6] */
-    }
-    EMIT(&e, "\x0f\xae\x0f");                           /* fxrstor [rdi] */
+    if (v & I386_FPU_THUNK_SAVE)
+        emit_x87_load(&e);
+    else
+        EMIT(&e, "\x0f\xae\x0f");                       /* fxrstor [rdi] */
     if (v & I386_FPU_THUNK_CLEX)
         EMIT(&e, "\xdb\xe2");                           /* fnclex */
     emit(&e, (const char *)insn, len);
     if (v & I386_FPU_THUNK_FLAGS_OUT)
         EMIT(&e, "\x9c\x58");                           /* pushfq; pop rax */
-    if (v & I386_FPU_THUNK_SAVE) {
-        EMIT(&e, "\x0f\xae\x07");                       /* fxsave [rdi] */
-        EMIT(&e, "\x4c\x89\x47\x08");                   /* mov [rdi+8], r8 */
-        EMIT(&e, "\x4c\x89\x4f\x10");                   /* mov [rdi+16], r9 */
-        EMIT(&e, "\x66\x44\x89\x57\x06");               /* mov [rdi+6], r10w */
-    }
+    if (v & I386_FPU_THUNK_SAVE)
+        emit_x87_save(&e);
     /* Back to the ABI's x87 state: an empty stack and FCW 0x37f.  EMMS
      * empties the stack and FLDCW sets FCW, both in a cycle, where
      * FNINIT takes dozens; but both wait, so with an unmasked exception
      * pending (FSW.ES, in the image just saved or loaded) FNINIT first. */
-    EMIT(&e, "\xf6\x47\x02\x80");                       /* test byte [rdi+2], 0x80 */
-    EMIT(&e, "\x74\x02");                               /* jz 1f */
-    EMIT(&e, "\xdb\xe3");                               /* fninit */
-    EMIT(&e, "\xd9\x2d");                               /* 1: fldcw [rip + default] */
+    emit_x87_clear_pending(&e);
+    EMIT(&e, "\xd9\x2d");                               /* fldcw [rip + default] */
     emit_rip_disp(&e, buf, rx, THUNK_CONST_FCW);
     EMIT(&e, "\x0f\x77");                               /* emms */
     EMIT(&e, "\x0f\xae\x15");                           /* ldmxcsr [rip + default] */

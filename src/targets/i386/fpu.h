@@ -51,8 +51,9 @@ void i386_fpu_reset(I386CPU *cpu);
 
 /* The x87-to-MMX transition (SDM vol. 1, 9.5.1) on fxstate: TOP = 0, so
  * the image's ST slots rotate to physical register order, and every tag
- * valid.  A helper (env = the CPU): MASKMOVQ makes it before its memory
- * checks on the reference host, so a faulting MASKMOVQ leaves it done. */
+ * valid; nothing while an x87 exception is pending (#MF comes first).  A
+ * helper (env = the CPU): MASKMOVQ makes it before its memory checks on
+ * the reference host, so a faulting MASKMOVQ leaves it done. */
 void helper_mmx_enter(CPUState *env);
 
 /*

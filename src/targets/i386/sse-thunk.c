@@ -42,6 +42,7 @@
 #include <ucontext.h>
 
 #include "targets/i386/fpu-thunk.h"
+#include "targets/i386/thunk-emit.h"
 #include "targets/i386/fpu.h"
 #include "util/error.h"
 
@@ -76,17 +77,6 @@ static void sse_init(void)
         fatal_internal("pthread_atfork failed for the SSE thunks");
 }
 
-typedef struct Emit {
-    uint8_t *p;
-} Emit;
-
-static void emit(Emit *e, const char *bytes, unsigned n)
-{
-    memcpy(e->p, bytes, n);
-    e->p += n;
-}
-#define EMIT(e, s) emit((e), (s), sizeof(s) - 1)
-
 /* movdqu xmmN <-> [rdi + 160 + 16 * N] (opc 0x6f load, 0x7f store) */
 static void emit_xmm_move(Emit *e, unsigned n, uint8_t opc)
 {
@@ -102,10 +92,7 @@ static unsigned emit_thunk(uint8_t *buf, const Key *k)
     bool x87 = k->variant & I386_SSE_THUNK_X87;
     if (x87) {
         EMIT(&e, "\xb9\x87\xef\x5e\x00");               /* mov ecx, X87_MARK */
-        EMIT(&e, "\x4c\x8b\x47\x08");                   /* mov r8, [rdi+8] */
-        EMIT(&e, "\x4c\x8b\x4f\x10");                   /* mov r9, [rdi+16] */
-        EMIT(&e, "\x44\x0f\xb7\x57\x06");               /* movzx r10d, word [rdi+6] */
-        EMIT(&e, "\x0f\xae\x0f");                       /* fxrstor [rdi] */
+        emit_x87_load(&e);
     } else {
         EMIT(&e, "\x31\xc9");                           /* xor ecx, ecx */
         EMIT(&e, "\x0f\xae\x57\x18");                   /* ldmxcsr [rdi+24] */
@@ -123,16 +110,10 @@ static unsigned emit_thunk(uint8_t *buf, const Key *k)
     if (k->variant & I386_SSE_THUNK_FLAGS_OUT)
         EMIT(&e, "\x9c\x58");                           /* pushfq; pop rax */
     if (x87) {
-        EMIT(&e, "\x0f\xae\x07");                       /* fxsave [rdi] */
-        EMIT(&e, "\x4c\x89\x47\x08");                   /* mov [rdi+8], r8 */
-        EMIT(&e, "\x4c\x89\x4f\x10");                   /* mov [rdi+16], r9 */
-        EMIT(&e, "\x66\x44\x89\x57\x06");               /* mov [rdi+6], r10w */
-        /* The ABI's x87 state; FLDCW and EMMS wait, so FNINIT first when
-         * an unmasked exception is pending (see fpu-thunk.c). */
-        EMIT(&e, "\xf6\x47\x02\x80");                   /* test byte [rdi+2], 0x80 */
-        EMIT(&e, "\x74\x02");                           /* jz 1f */
-        EMIT(&e, "\xdb\xe3");                           /* fninit */
-        EMIT(&e, "\x66\xc7\x44\x24\xf8\x7f\x03");       /* 1: mov word [rsp-8], 0x37f */
+        emit_x87_save(&e);
+        /* The ABI's x87 state (see fpu-thunk.c). */
+        emit_x87_clear_pending(&e);
+        EMIT(&e, "\x66\xc7\x44\x24\xf8\x7f\x03");       /* mov word [rsp-8], 0x37f */
         EMIT(&e, "\xd9\x6c\x24\xf8");                   /* fldcw [rsp-8] */
         EMIT(&e, "\x0f\x77");                           /* emms */
     } else {
