@@ -184,6 +184,10 @@ static unsigned emit_thunk(uint8_t *buf, uintptr_t rx, const uint8_t *insn, unsi
                            unsigned v)
 {
     Emit e = { buf };
+    /* RCX may still hold the mark an MMX thunk of the same block left
+     * (sse-thunk.c): a fault in this thunk must not look like one of
+     * those. */
+    EMIT(&e, "\x31\xc9");                               /* xor ecx, ecx */
     if (v & I386_FPU_THUNK_RET_AX)
         EMIT(&e, "\x31\xc0");                           /* xor eax, eax */
     if (v & I386_FPU_THUNK_FLAGS_IN) {

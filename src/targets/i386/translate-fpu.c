@@ -327,6 +327,11 @@ void i386_trans_fpu(I386DisasContext *s, const I386Insn *insn)
     if (insn->mem) {
         unsigned size, acc;
         fpu_mem_access(op, (modrm >> 3) & 7, fmt16, &size, &acc);
+        /* The environment/state images are accessed in pieces; 80-bit
+         * operands and FXSAVE/FXRSTOR are not: the host checks their whole
+         * range's limit, then (FXSAVE) alignment, then pages. */
+        if (size > 10)
+            acc |= I386_ACC_PIECES;
         gen_fpu_mem(s, insn, size, acc, &mem);
     }
     IRTemp ret = gen_thunk_call(s, bytes, len, variant, insn->mem ? &mem : NULL, eflags);

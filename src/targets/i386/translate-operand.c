@@ -76,16 +76,16 @@ static void gen_seg_check(I386DisasContext *s, int seg, IRTemp offset, unsigned 
     if (!(s->flags & I386_HF_SEGCHK(seg))) {
         if (!(s->base.tb->cflags & CF_STRICT))
             return;
-        /* A flat segment's only limit fault is a wrap past 4 GiB.  The
-         * x87 images (FNSAVE, FXSAVE, FLDENV ... over 16 bytes) are
-         * stored piece by piece, and the host CPU faults on the first
-         * piece's page (the top pages are never mapped) before any wrap:
-         * only that piece is checked. */
-        if (size > 16)
+        /* A flat segment's only limit fault is a wrap past 4 GiB.  An
+         * access made in pieces faults on its first piece's page first
+         * on the host CPU (the top pages are never mapped): only that
+         * piece is checked. */
+        if (acc & I386_ACC_PIECES)
             size = 2;
     }
     gen_helper(s, (void *)helper_seg_access, IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS,
-               IR_TEMP_NONE, 3, IR_TEMP_ENV, gen_const(s, I386_SEG_ACCESS(seg, size, acc)),
+               IR_TEMP_NONE, 3, IR_TEMP_ENV,
+               gen_const(s, I386_SEG_ACCESS(seg, size, acc & I386_ACC_RW)),
                offset);
 }
 

@@ -318,8 +318,11 @@ IRTemp gen_load_reg(I386DisasContext *s, unsigned ot, int reg);
 void gen_store_reg(I386DisasContext *s, unsigned ot, int reg, IRTemp v);
 
 /* Kinds of access, for segment checks: a write also needs a writable
- * segment. */
-enum { I386_ACC_R = 1, I386_ACC_W = 2, I386_ACC_RW = 3 };
+ * segment.  I386_ACC_PIECES: the CPU makes the access in pieces (the
+ * x87's 80-bit operands and environment/state images), so that a wrap
+ * past 4 GiB shows up as the first piece's page fault, not a limit
+ * fault. */
+enum { I386_ACC_R = 1, I386_ACC_W = 2, I386_ACC_RW = 3, I386_ACC_PIECES = 4 };
 
 /* Linear address of the memory operand (segment base added), for an
  * access of `size` bytes of kind acc (I386_ACC_*).  The access is
