@@ -619,6 +619,7 @@ DEF(x_top_load, "movl (%%ebx), %%eax")
 static const uint32_t ro_word = 42;
 
 DEF(x_fxsave, "fxsave (%%ebx)") DEF(x_fxrstor, "fxrstor (%%ebx)")
+DEF(x_popa_at, "movl %%esp, %%edx\n\tmovl %%ebx, %%esp\n\tpopal\n\tmovl %%edx, %%esp")
 
 /* FXSAVE/FXRSTOR images across a page boundary, one side inaccessible,
  * and misaligned: which byte the CPU reports (it probes the first byte,
@@ -653,6 +654,15 @@ static void sec_exceptions_fxsave(void)
     printf("fxsave misaligned");
     if (!run_guarded(x_fxsave, &r))
         printf(" -> no fault\n");
+    /* POPA with the ignored ESP slot running into an inaccessible page:
+     * the CPU reads that slot too. */
+    mprotect(p + 4096, 4096, PROT_NONE);
+    struct regs rp = { 0, 0, 0, (uint32_t)(p + 4096 - 14), 0 };
+    printf("popa esp-slot");
+    if (!run_guarded(x_popa_at, &rp))
+        printf(" -> no fault\n");
+    else
+        printf("    at page+%d\n", (int)(fault_addr - (p + 4096)));
     munmap(p, 3 * 4096);
 }
 
