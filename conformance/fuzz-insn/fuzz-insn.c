@@ -245,7 +245,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: fuzz-insn [--seed S] [--count N] [--seconds N] "
                     "[--modes interp,jit,jit1]\n"
-                    "                 [--cpu MODEL|simd] [--classes a,b,...] [--host-only] [--batch N]\n"
+                    "                 [--cpu MODEL|simd] [--classes a,b,...] [--host-only] [--batch N] [--from N]\n"
                     "classes: int (all of:");
     for (unsigned i = 0; i < fuzz_nb_classes(); i++)
         fprintf(stderr, " %s%s", fuzz_class_name(i), !strcmp(fuzz_class_name(i), "flags") ? ")" : "");
@@ -381,6 +381,7 @@ int main(int argc, char **argv)
     const char *cpu = NULL, *class_list = NULL;
     long batch = -1;
     bool host_only = false;
+    unsigned long from = 0;   /* --from N: start at sequence N of the seed's stream */
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--host-only")) {
             host_only = true;
@@ -394,6 +395,8 @@ int main(int argc, char **argv)
             count = strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--seconds"))
             seconds = strtod(argv[++i], NULL);
+        else if (!strcmp(argv[i], "--from"))
+            from = strtoul(argv[++i], NULL, 0);
         else if (!strcmp(argv[i], "--modes"))
             modes = argv[++i];
         else if (!strcmp(argv[i], "--batch"))
@@ -456,6 +459,18 @@ int main(int argc, char **argv)
 
     static Totals tot;
     fuzz_rng_seed(&tot.rng, seed);
+    /* Sequence N of a long run, without running the ones before it:
+     * generated (and capstone-checked, which consumes the stream the same
+     * way) and dropped. */
+    for (unsigned long k = 0; k < from; k++) {
+        FuzzSeq s;
+        do {
+            fuzz_gen_seq(&tot.rng, &s);
+        } while (!capstone_agrees(f, &s));
+    }
+    tot.n = from;
+    if (count != ~0ul)
+        count += from;
     double start = now();
     if (batch == 0) {
         if (!make_rigs(f, model))
