@@ -60,16 +60,10 @@ static _Noreturn void raise_guest(CPUState *cs, uintptr_t host_pc, int excp)
  * only tells which page it hit.  The instruction runs again from a block
  * translated with explicit segment checks (CF_STRICT), which raises the
  * right exception, or faults again here if the access did not wrap. */
-static void rerun_strict(CPUState *cs, uintptr_t host_pc, bool thunk, uint64_t goff)
+static void rerun_strict(CPUState *cs, uintptr_t host_pc, uint64_t goff)
 {
-    if (goff < GUEST_TASK_SIZE)
-        return;
-    TranslationBlock *tb = tb_find_by_host_pc(cs, host_pc, NULL);
-    if (!tb || (tb->cflags & CF_STRICT))
-        return;
-    if (thunk)
-        i386_fpu_host_reset();
-    cpu_rerun_strict(cs, host_pc);
+    if (goff >= GUEST_TASK_SIZE)
+        cpu_rerun_strict(cs, host_pc);
 }
 
 /* The exception of a fault at guest offset goff that rerun_strict did
@@ -209,9 +203,11 @@ static void host_fault_handler(int sig, siginfo_t *si, void *ucv)
                 crash(sig, si, ucv);
                 return;
             }
-            rerun_strict(cs, host_pc, true, addr - base);
-            i386_sse_thunk_fault_state(cpu->fxstate, uc);
+            /* The host unit back to the ABI's state whichever way this
+             * leaves; the guest's state at the fault is in uc. */
             i386_fpu_host_reset();
+            rerun_strict(cs, host_pc, addr - base);
+            i386_sse_thunk_fault_state(cpu->fxstate, uc);
             raise_page_fault(cs, host_pc, gs, addr - base, is_write);
         }
         i386_sse_thunk_fault_state(cpu->fxstate, uc);
@@ -223,7 +219,7 @@ static void host_fault_handler(int sig, siginfo_t *si, void *ucv)
     case SIGSEGV:
         if (!in_guest)
             break;
-        rerun_strict(cs, host_pc, false, addr - base);
+        rerun_strict(cs, host_pc, addr - base);
         raise_page_fault(cs, host_pc, gs, addr - base, is_write);
     case SIGBUS:
         if (!in_guest)

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,26 +19,13 @@
 #include "linux-user/linux-user.h"
 #include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
+#include "replay/host-random.h"
 #include "targets/i386/cpuid.h"
 #include "util/error.h"
 
 static bool linux_code_read(CPUState *cpu, uint64_t addr, void *buf, unsigned len)
 {
     return guest_code_read(&linux_thread(cpu)->proc->space, addr, buf, len);
-}
-
-/* AT_RANDOM: 16 bytes from the host's generator. */
-static void random_bytes(uint8_t out[16])
-{
-    size_t done = 0;
-    while (done < 16) {
-        ssize_t n = getrandom(out + done, 16 - done, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            fatal_user_error("cannot read random bytes: %s", strerror(errno));
-        done += (size_t)n;
-    }
 }
 
 static char *self_exe(void)
@@ -124,7 +110,8 @@ int linux_user_run(const LinuxUserOptions *opts, int argc, char **argv, char **e
         genvc++;
 
     uint8_t rnd[16];
-    random_bytes(rnd);
+    if (!replay_host_random(rnd, sizeof(rnd)))   /* AT_RANDOM */
+        fatal_user_error("cannot read random bytes: %s", strerror(errno));
     uint32_t cpuid1[4];
     i386_cpuid(proc.model, 1, 0, cpuid1);
     LinuxStackArgs sa = {

@@ -45,9 +45,7 @@ static struct {
     bool have_next;
     HeldItem *held;          /* the items between cur and next */
     unsigned nheld, capheld;
-    bool have_last;          /* the last step's icount and eip */
-    uint64_t last_icount;
-    uint32_t last_eip;
+    TraceStep step;          /* the instruction stepping is at */
     /* registers trace_follow_syscall_before changed, to put back */
     bool restore_args;
     uint32_t saved_ebx, saved_esi;
@@ -210,20 +208,14 @@ void trace_follow_step(LinuxThread *t)
     CPUState *cs = &t->cpu.parent;
     uint64_t icount = cpu_icount(cs);
     cpu_set_icount_limit(cs, icount + 1);
-    /* A return from cpu_exec that ran nothing, or a REP string
-     * instruction stopped between iterations, is the same instruction. */
-    bool same = fl.have_last && t->cpu.eip == fl.last_eip &&
-                (icount == fl.last_icount || trace_insn_is_rep_string(fl.cur.insn));
-    fl.have_last = true;
-    fl.last_icount = icount;
-    fl.last_eip = t->cpu.eip;
-    if (same)
+    if (!trace_step_is_new(&fl.step, icount, t->cpu.eip))
         return;
     if (!fl.have_next) {
         stop_following("the reference ended");
         return;
     }
     fl.cur = fl.next;
+    memcpy(fl.step.insn, fl.cur.insn, sizeof(fl.step.insn));
     fl.index++;
     read_ahead();
     if (fl.cur.eip != t->cpu.eip)

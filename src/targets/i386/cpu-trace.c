@@ -24,10 +24,7 @@ static struct {
     TraceWriter *w;
     I386CPU *cpu;          /* the traced CPU */
     pid_t pid;
-    bool have_last;
-    uint64_t last_icount;
-    uint32_t last_eip;
-    uint8_t last_insn[TRACE_INSN_BYTES];
+    TraceStep step;        /* one record per instruction */
     uint32_t fpu_every;
     uint64_t records;
 } tr;
@@ -74,13 +71,7 @@ void cpu_trace_before_exec(I386CPU *cpu)
 {
     CPUState *cs = &cpu->parent;
     uint64_t icount = cpu_icount(cs);
-    /* A return from cpu_exec that ran nothing (a signal, an exit
-     * request), or a REP string instruction that stopped between two
-     * iterations, must not record the same instruction twice; a system
-     * call moves eip without counting. */
-    bool same = tr.have_last && cpu->eip == tr.last_eip &&
-                (icount == tr.last_icount || trace_insn_is_rep_string(tr.last_insn));
-    if (!same) {
+    if (trace_step_is_new(&tr.step, icount, cpu->eip)) {
         TraceRecord rec;
         memset(&rec, 0, sizeof(rec));
         rec.eip = cpu->eip;
@@ -99,11 +90,8 @@ void cpu_trace_before_exec(I386CPU *cpu)
         tr.records++;
         if (trace_writer_add(tr.w, &rec) < 0)
             fatal_user_error("-trace-cpu: %s: write error", tr.path);
-        tr.have_last = true;
-        tr.last_eip = cpu->eip;
-        memcpy(tr.last_insn, rec.insn, sizeof(tr.last_insn));
+        memcpy(tr.step.insn, rec.insn, sizeof(tr.step.insn));
     }
-    tr.last_icount = icount;
     cpu_set_icount_limit(cs, icount + 1);
 }
 

@@ -490,3 +490,13 @@ bool trace_insn_is_rep_string(const uint8_t b[TRACE_INSN_BYTES])
     return rep && ((b[i] >= 0xa4 && b[i] <= 0xa7) || (b[i] >= 0xaa && b[i] <= 0xaf) ||
                    (b[i] >= 0x6c && b[i] <= 0x6f));
 }
+
+bool trace_step_is_new(TraceStep *st, uint64_t icount, uint32_t eip)
+{
+    bool same = st->have && eip == st->eip &&
+                (icount == st->icount || trace_insn_is_rep_string(st->insn));
+    st->have = true;
+    st->icount = icount;
+    st->eip = eip;
+    return !same;
+}

@@ -84,6 +84,22 @@ bool trace_insn_is_prefix(uint8_t b);
  * record per instruction, so writers drop those repeats. */
 bool trace_insn_is_rep_string(const uint8_t bytes[TRACE_INSN_BYTES]);
 
+/* For a run stepped one instruction per cpu_exec (-trace-cpu,
+ * -trace-follow): whether the instruction about to run is a new one.  A
+ * return from cpu_exec that ran nothing (a signal, an exit request), or
+ * a REP string instruction that stopped between iterations, is the same
+ * instruction; a system call moves eip without counting. */
+typedef struct TraceStep {
+    bool have;
+    uint64_t icount;
+    uint32_t eip;
+    uint8_t insn[TRACE_INSN_BYTES];   /* the last new instruction's bytes */
+} TraceStep;
+
+/* True when eip (after icount instructions) starts a new instruction;
+ * the caller then stores its bytes in st->insn. */
+bool trace_step_is_new(TraceStep *st, uint64_t icount, uint32_t eip);
+
 typedef struct TraceWriter TraceWriter;
 typedef struct TraceReader TraceReader;
 
