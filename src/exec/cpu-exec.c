@@ -198,8 +198,10 @@ int cpu_exec(CPUState *cpu)
             ret = cpu_exec_loop(cpu);
             break;
         }
-        /* Back from cpu_loop_exit. */
+        /* Back from cpu_loop_exit, maybe out of a helper that faulted
+         * while it touched guest memory. */
         ex->interp_tb = NULL;
+        ex->helper_retaddr = 0;
         if (cpu->exception_index != EXCP_NONE) {
             ret = cpu->exception_index;
             break;

@@ -12,7 +12,7 @@
 BUILD=${T386_BUILD:-${BUILD:-build}}
 PROG=$BUILD/tests/test-i386/test-i386
 EMU=$BUILD/mimic-i386
-SECTIONS=${*:-alu shift muldiv bcd bitops string atomic cond lea seg exceptions smc x87 mmx sse}
+SECTIONS=${*:-alu shift muldiv bcd bitops string atomic cond lea seg exceptions smc x87 mmx sse x87edge}
 # Sections with a known, reported gap in mimic, space-separated between
 # spaces.  mmx and sse: MMX/SSE/SSE2/SSE3/SSSE3 (and FISTTP, which is SSE3)
 # are #UD in mimic until the SIMD work of issue 5 lands; remove them here

@@ -855,6 +855,8 @@ static void sec_smc(void)
 void sec_x87(void);
 void sec_mmx(void);
 void sec_sse(void);
+/* x87 and FXSAVE operands at edges, in x87-edge-section.c */
+void sec_x87edge(void);
 
 static const struct {
     const char *name;
@@ -865,6 +867,7 @@ static const struct {
     { "atomic", sec_atomic }, { "cond", sec_cond }, { "lea", sec_lea },
     { "seg", sec_seg }, { "exceptions", sec_exceptions }, { "smc", sec_smc },
     { "x87", sec_x87 }, { "mmx", sec_mmx }, { "sse", sec_sse },
+    { "x87edge", sec_x87edge },
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 

@@ -6,7 +6,8 @@ T386_BIN := $(T386_OUT)/test-i386
 # Not PIE: the inline assembly uses ebx as an operand.
 T386_CFLAGS := -m32 -static -fno-pie -no-pie -std=gnu11 -O1 -g -Wall -Wextra -Werror
 
-T386_SRCS := tests/test-i386/test-i386.c tests/test-i386/simd-sections.c
+T386_SRCS := tests/test-i386/test-i386.c tests/test-i386/simd-sections.c \
+             tests/test-i386/x87-edge-section.c
 
 $(T386_BIN): $(T386_SRCS)
 	@mkdir -p $(@D)

@@ -140,6 +140,13 @@ void i386_set_eflags(I386CPU *cpu, uint32_t value, uint32_t mask);
  * false on error.  Recomputes hflags. */
 bool i386_load_seg(I386CPU *cpu, int seg, uint32_t selector, uintptr_t retaddr);
 
+/* The fault of a data access of size bytes at offset through segment
+ * seg (the offset is not wrapped: offset + size may pass 4 GiB): 0, or
+ * I386_EXCP_GP (I386_EXCP_SS through SS) with error code 0, when the
+ * segment is null, the access leaves its limit (expand-up or
+ * expand-down), or a write goes to a segment that is not writable. */
+int i386_seg_access_fault(const I386CPU *cpu, int seg, uint32_t offset, uint32_t size,
+                          bool write);
 /* Recomputes hflags from segments and eflags (after a direct change). */
 void i386_update_hflags(I386CPU *cpu);
 

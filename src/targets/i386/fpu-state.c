@@ -42,16 +42,6 @@ int i386_fpu_sigfpe_code(const I386CPU *cpu)
     return 0;
 }
 
-/* Offsets of the pointers in the 32-bit protected-mode FNSTENV/FNSAVE
- * image (SDM vol. 1, figure 8-9). */
-enum {
-    FENV32_FIP = 12,
-    FENV32_FCS = 16,
-    FENV32_FOP = 18,
-    FENV32_FDP = 20,
-    FENV32_FDS = 24,
-};
-
 static I386FpuThunk *state_thunk(uint8_t op, uint8_t reg, unsigned variant)
 {
     const uint8_t insn[2] = { op, i386_fpu_modrm_rsi((uint8_t)(reg << 3)) };
@@ -63,11 +53,11 @@ void i386_fpu_save_fsave(I386CPU *cpu, uint8_t out[I386_FSAVE32_SIZE])
     /* FNSAVE [rsi] (DD /6) without saving back: the state stays. */
     state_thunk(0xdd, 6, 0)(cpu->fxstate, out, 0);
     const uint8_t *fx = cpu->fxstate;
-    st_le32(out + FENV32_FIP, ld_le32(fx + I386_FX_FIP));
-    st_le16(out + FENV32_FCS, ld_le16(fx + I386_FX_FCS));
-    st_le16(out + FENV32_FOP, ld_le16(fx + I386_FX_FOP) & 0x7ff);
-    st_le32(out + FENV32_FDP, ld_le32(fx + I386_FX_FDP));
-    st_le16(out + FENV32_FDS, ld_le16(fx + I386_FX_FDS));
+    st_le32(out + I386_FENV32_FIP, ld_le32(fx + I386_FX_FIP));
+    st_le16(out + I386_FENV32_FCS, ld_le16(fx + I386_FX_FCS));
+    st_le16(out + I386_FENV32_FOP, ld_le16(fx + I386_FX_FOP) & 0x7ff);
+    st_le32(out + I386_FENV32_FDP, ld_le32(fx + I386_FX_FDP));
+    st_le16(out + I386_FENV32_FDS, ld_le16(fx + I386_FX_FDS));
 }
 
 void i386_fpu_load_fsave(I386CPU *cpu, const uint8_t in[I386_FSAVE32_SIZE])
@@ -78,11 +68,11 @@ void i386_fpu_load_fsave(I386CPU *cpu, const uint8_t in[I386_FSAVE32_SIZE])
                                                                     (void *)in, 0);
     uint8_t *fx = cpu->fxstate;
     bool zero_sel = i386_fpu_host()->fcs_fds_zero;
-    st_le16(fx + I386_FX_FOP, ld_le16(in + FENV32_FOP) & 0x7ff);
-    st_le32(fx + I386_FX_FIP, ld_le32(in + FENV32_FIP));
-    st_le16(fx + I386_FX_FCS, zero_sel ? 0 : ld_le16(in + FENV32_FCS));
-    st_le32(fx + I386_FX_FDP, ld_le32(in + FENV32_FDP));
-    st_le16(fx + I386_FX_FDS, zero_sel ? 0 : ld_le16(in + FENV32_FDS));
+    st_le16(fx + I386_FX_FOP, ld_le16(in + I386_FENV32_FOP) & 0x7ff);
+    st_le32(fx + I386_FX_FIP, ld_le32(in + I386_FENV32_FIP));
+    st_le16(fx + I386_FX_FCS, zero_sel ? 0 : ld_le16(in + I386_FENV32_FCS));
+    st_le32(fx + I386_FX_FDP, ld_le32(in + I386_FENV32_FDP));
+    st_le16(fx + I386_FX_FDS, zero_sel ? 0 : ld_le16(in + I386_FENV32_FDS));
 }
 
 void i386_fpu_load_fxsave(I386CPU *cpu, const uint8_t in[I386_FX_GUEST_SIZE])

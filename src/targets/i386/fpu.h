@@ -38,9 +38,17 @@ enum {
     I386_FX_SIZE = 512,
 };
 
-/* Sizes of the FNSTENV/FNSAVE images in 32-bit protected-mode format. */
+/* The FNSTENV/FNSAVE images in protected mode (SDM vol. 1, figures 8-9
+ * and 8-10): FCW, FSW and the full tag word first in both formats, the
+ * pointers at these offsets, and the registers ST(0)-ST(7), 10 bytes
+ * each, after the environment in FNSAVE's image. */
 enum {
+    I386_FENV32_FIP = 12, I386_FENV32_FCS = 16, I386_FENV32_FOP = 18,
+    I386_FENV32_FDP = 20, I386_FENV32_FDS = 24,
+    I386_FENV16_FIP = 6, I386_FENV16_FCS = 8, I386_FENV16_FDP = 10, I386_FENV16_FDS = 12,
+    I386_FENV16_SIZE = 14,
     I386_FENV32_SIZE = 28,
+    I386_FSAVE16_SIZE = 94,
     I386_FSAVE32_SIZE = 108,
 };
 

@@ -126,12 +126,9 @@ void helper_load_seg(CPUState *env, uint32_t seg, uint32_t sel)
     i386_load_seg(i386_cpu(env), (int)seg, sel, HELPER_RETADDR());
 }
 
-void helper_seg_access(CPUState *env, uint32_t what, uint32_t offset)
+int i386_seg_access_fault(const I386CPU *cpu, int seg, uint32_t offset, uint32_t size,
+                          bool write)
 {
-    I386CPU *cpu = i386_cpu(env);
-    int seg = what & 7;
-    bool write = (what >> 4) & I386_ACC_W;
-    uint32_t size = what >> 8;
     const I386Segment *sg = &cpu->segs[seg];
     uint64_t d = (uint64_t)sg->flags << 40;
     uint64_t last = (uint64_t)offset + size - 1;
@@ -151,9 +148,18 @@ void helper_seg_access(CPUState *env, uint32_t what, uint32_t offset)
     }
     if (ok && write && !(desc_type(d) & DESC_TYPE_WRITE))
         ok = false;
-    if (!ok)
-        seg_fault(cpu, seg == R_SS && desc_present(d) ? I386_EXCP_SS : I386_EXCP_GP, 0,
-                  HELPER_RETADDR());
+    if (ok)
+        return 0;
+    return seg == R_SS && desc_present(d) ? I386_EXCP_SS : I386_EXCP_GP;
+}
+
+void helper_seg_access(CPUState *env, uint32_t what, uint32_t offset)
+{
+    I386CPU *cpu = i386_cpu(env);
+    int seg = what & 7;
+    int excp = i386_seg_access_fault(cpu, seg, offset, what >> 8, (what >> 4) & I386_ACC_W);
+    if (excp)
+        seg_fault(cpu, excp, 0, HELPER_RETADDR());
 }
 
 /* Checks a CS selector for a far JMP/CALL/RET at the same privilege

@@ -25,6 +25,7 @@
 #include <stddef.h>
 
 #include "targets/i386/cpuid.h"
+#include "targets/i386/fpu-image.h"
 #include "targets/i386/fpu-insn.h"
 #include "targets/i386/fpu-thunk.h"
 #include "targets/i386/fpu.h"
@@ -32,13 +33,6 @@
 
 #define CPUID_ECX_SSE3 (1u << 0)   /* CPUID.1:ECX, SDM vol. 2, table 3-10 */
 #define THUNK_CALL_FLAGS (IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS)
-
-/* Offsets of the pointers in the FNSTENV/FNSAVE images (SDM vol. 1,
- * figures 8-9 and 8-10, protected mode). */
-enum {
-    FENV32_FIP = 12, FENV32_FCS = 16, FENV32_FOP = 18, FENV32_FDP = 20, FENV32_FDS = 24,
-    FENV16_FIP = 6, FENV16_FCS = 8, FENV16_FDP = 10, FENV16_FDS = 12,
-};
 
 static int32_t fx_off(unsigned field)
 {
@@ -123,11 +117,11 @@ static void fpu_mem_access(uint8_t op, unsigned reg, bool fmt16, unsigned *size,
     }
 }
 
+/* The linear and host addresses of an operand whose offset is known. */
 static void gen_fpu_mem(I386DisasContext *s, const I386Insn *insn, unsigned size, unsigned acc,
                         FpuMem *m)
 {
     IRFunc *f = s->base.f;
-    m->offset = gen_ea_offset(s, &insn->ea);
     m->linear = gen_seg_addr(s, insn->ea.seg, m->offset, size, acc);
     IRTemp base = ir_new_temp(f, IR_I64), lin64 = ir_new_temp(f, IR_I64);
     m->host = ir_new_temp(f, IR_I64);
@@ -156,6 +150,41 @@ static IRTemp gen_thunk_call(I386DisasContext *s, const uint8_t *bytes, unsigned
     else
         gen_helper(s, (void *)fn, THUNK_CALL_FLAGS, ret, 1, fx);
     return ret;
+}
+
+/* The operands made in pieces (fpu-image.h) by escape opcode op and
+ * ModRM reg field; -1 for the others. */
+static int fpu_image_kind(uint8_t op, unsigned reg)
+{
+    switch (op << 4 | reg) {
+    case 0xd94: return I386_IMAGE_FLDENV;
+    case 0xd96: return I386_IMAGE_FNSTENV;
+    case 0xdd4: return I386_IMAGE_FRSTOR;
+    case 0xdd6: return I386_IMAGE_FNSAVE;
+    case 0xdb5: case 0xdf4: return I386_IMAGE_LOAD80;    /* FLD m80fp, FBLD */
+    case 0xdb7: case 0xdf6: return I386_IMAGE_STORE80;   /* FSTP m80fp, FBSTP */
+    default: return -1;
+    }
+}
+
+/* An operand made in pieces whose offset wraps at the address size goes
+ * to helper_fpu_image_wrapped, which does what the thunk call and the
+ * code after it would (fpu-image.c); the other path follows, and the
+ * returned label is where both meet. */
+static uint32_t gen_wrapped_path(I386DisasContext *s, const I386Insn *insn, IRTemp offset,
+                                 uint32_t what, unsigned size, I386FpuThunk *fn)
+{
+    IRFunc *f = s->base.f;
+    uint32_t mask = insn->ea.aflag == IR_MO_16 ? 0xffffu : 0xffffffffu;
+    uint32_t fast = ir_new_label(f), done = ir_new_label(f);
+    ir_gen_brcond(f, IR_I32, IR_COND_LEU, offset, gen_const(s, mask - (size - 1)), fast);
+    IRTemp fnt = ir_new_temp(f, IR_I64);
+    ir_gen_movi(f, IR_I64, fnt, (uint64_t)(uintptr_t)fn);
+    gen_helper(s, (void *)helper_fpu_image_wrapped, THUNK_CALL_FLAGS, IR_TEMP_NONE, 5,
+               IR_TEMP_ENV, gen_const(s, what), offset, gen_const(s, mask), fnt);
+    ir_gen_br(f, done);
+    ir_gen_set_label(f, fast);
+    return done;
 }
 
 /* FOP, FIP, FCS (and FDP, FDS with a memory operand) after a non-control
@@ -231,16 +260,16 @@ static void gen_store_env_pointers(I386DisasContext *s, IRTemp linear, bool fmt1
     IRTemp fdp = gen_ld_fx(s, I386_FX_FDP, IR_MO_32);
     IRTemp fds = gen_ld_fx(s, I386_FX_FDS, IR_MO_16);
     if (fmt16) {
-        gen_image_st(s, linear, FENV16_FIP, IR_MO_16, fip);
-        gen_image_st(s, linear, FENV16_FCS, IR_MO_16, fcs);
-        gen_image_st(s, linear, FENV16_FDP, IR_MO_16, fdp);
-        gen_image_st(s, linear, FENV16_FDS, IR_MO_16, fds);
+        gen_image_st(s, linear, I386_FENV16_FIP, IR_MO_16, fip);
+        gen_image_st(s, linear, I386_FENV16_FCS, IR_MO_16, fcs);
+        gen_image_st(s, linear, I386_FENV16_FDP, IR_MO_16, fdp);
+        gen_image_st(s, linear, I386_FENV16_FDS, IR_MO_16, fds);
     } else {
-        gen_image_st(s, linear, FENV32_FIP, IR_MO_32, fip);
-        gen_image_st(s, linear, FENV32_FCS, IR_MO_16, fcs);
-        gen_image_st(s, linear, FENV32_FOP, IR_MO_16, gen_ld_fx(s, I386_FX_FOP, IR_MO_16));
-        gen_image_st(s, linear, FENV32_FDP, IR_MO_32, fdp);
-        gen_image_st(s, linear, FENV32_FDS, IR_MO_16, fds);
+        gen_image_st(s, linear, I386_FENV32_FIP, IR_MO_32, fip);
+        gen_image_st(s, linear, I386_FENV32_FCS, IR_MO_16, fcs);
+        gen_image_st(s, linear, I386_FENV32_FOP, IR_MO_16, gen_ld_fx(s, I386_FX_FOP, IR_MO_16));
+        gen_image_st(s, linear, I386_FENV32_FDP, IR_MO_32, fdp);
+        gen_image_st(s, linear, I386_FENV32_FDS, IR_MO_16, fds);
     }
 }
 
@@ -269,17 +298,17 @@ static IRTemp gen_and_const(I386DisasContext *s, IRTemp v, uint32_t mask)
 static void gen_load_env_pointers(I386DisasContext *s, IRTemp linear, bool fmt16)
 {
     if (fmt16) {
-        IRTemp fip = gen_image_ld(s, linear, FENV16_FIP, IR_MO_16);
-        IRTemp fcs = gen_image_ld(s, linear, FENV16_FCS, IR_MO_16);
-        IRTemp fdp = gen_image_ld(s, linear, FENV16_FDP, IR_MO_16);
-        IRTemp fds = gen_image_ld(s, linear, FENV16_FDS, IR_MO_16);
+        IRTemp fip = gen_image_ld(s, linear, I386_FENV16_FIP, IR_MO_16);
+        IRTemp fcs = gen_image_ld(s, linear, I386_FENV16_FCS, IR_MO_16);
+        IRTemp fdp = gen_image_ld(s, linear, I386_FENV16_FDP, IR_MO_16);
+        IRTemp fds = gen_image_ld(s, linear, I386_FENV16_FDS, IR_MO_16);
         gen_set_pointers(s, gen_const(s, 0), fip, fcs, fdp, fds);
     } else {
-        IRTemp fip = gen_image_ld(s, linear, FENV32_FIP, IR_MO_32);
-        IRTemp fcs = gen_image_ld(s, linear, FENV32_FCS, IR_MO_16);
-        IRTemp fop = gen_and_const(s, gen_image_ld(s, linear, FENV32_FOP, IR_MO_16), 0x7ff);
-        IRTemp fdp = gen_image_ld(s, linear, FENV32_FDP, IR_MO_32);
-        IRTemp fds = gen_image_ld(s, linear, FENV32_FDS, IR_MO_16);
+        IRTemp fip = gen_image_ld(s, linear, I386_FENV32_FIP, IR_MO_32);
+        IRTemp fcs = gen_image_ld(s, linear, I386_FENV32_FCS, IR_MO_16);
+        IRTemp fop = gen_and_const(s, gen_image_ld(s, linear, I386_FENV32_FOP, IR_MO_16), 0x7ff);
+        IRTemp fdp = gen_image_ld(s, linear, I386_FENV32_FDP, IR_MO_32);
+        IRTemp fds = gen_image_ld(s, linear, I386_FENV32_FDS, IR_MO_16);
         gen_set_pointers(s, fop, fip, fcs, fdp, fds);
     }
 }
@@ -324,14 +353,23 @@ void i386_trans_fpu(I386DisasContext *s, const I386Insn *insn)
         variant |= I386_FPU_THUNK_RET_AX;
 
     FpuMem mem;
+    uint32_t done = 0;
     if (insn->mem) {
-        unsigned size, acc;
-        fpu_mem_access(op, (modrm >> 3) & 7, fmt16, &size, &acc);
+        unsigned reg = (modrm >> 3) & 7, size, acc;
+        fpu_mem_access(op, reg, fmt16, &size, &acc);
         /* The environment/state images are accessed in pieces; 80-bit
          * operands and FXSAVE/FXRSTOR are not: the host checks their whole
          * range's limit, then (FXSAVE) alignment, then pages. */
         if (size > 10)
             acc |= I386_ACC_PIECES;
+        mem.offset = gen_ea_offset(s, &insn->ea);
+        int kind = fpu_image_kind(op, reg);
+        if (kind >= 0) {
+            bool waits = kind == I386_IMAGE_LOAD80 || kind == I386_IMAGE_STORE80;
+            done = gen_wrapped_path(s, insn, mem.offset,
+                                    I386_IMAGE_WHAT(kind, insn->ea.seg, fmt16, waits), size,
+                                    i386_fpu_thunk_get(bytes, len, variant));
+        }
         gen_fpu_mem(s, insn, size, acc, &mem);
     }
     IRTemp ret = gen_thunk_call(s, bytes, len, variant, insn->mem ? &mem : NULL, eflags);
@@ -341,14 +379,16 @@ void i386_trans_fpu(I386DisasContext *s, const I386Insn *insn)
     if (cls & I386_FPU_FLAGS_OUT)
         gen_set_cc(s, CC_OP_EFLAGS, IR_TEMP_NONE,
                    gen_and_const(s, ret, I386_CF | I386_PF | I386_ZF), IR_TEMP_NONE);
-    if (!(cls & I386_FPU_CONTROL))
-        gen_update_pointers(s, insn, insn->mem ? &mem : NULL);
     if (cls & I386_FPU_ENV_STORE)
         gen_store_env_pointers(s, mem.linear, fmt16);
     if (cls & I386_FPU_ENV_LOAD)
         gen_load_env_pointers(s, mem.linear, fmt16);
     if (cls & I386_FPU_INIT)
         gen_clear_pointers(s);
+    if (done)
+        ir_gen_set_label(s->base.f, done);
+    if (!(cls & I386_FPU_CONTROL))
+        gen_update_pointers(s, insn, insn->mem ? &mem : NULL);
 }
 
 void i386_trans_fwait(I386DisasContext *s, const I386Insn *insn)
@@ -368,27 +408,32 @@ void i386_trans_fxsave(I386DisasContext *s, const I386Insn *insn)
     }
     bool restore = insn->reg == 1;
     const uint8_t bytes[3] = { 0x0f, 0xae, i386_fpu_modrm_rsi(insn->modrm) };
+    /* The host's FXSAVE stores the pointers the thunk's FXRSTOR loaded
+     * from fxstate, and leaves them zero under the same condition as on
+     * a native run (AMD: no exception pending). */
+    unsigned variant = restore ? I386_FPU_THUNK_SAVE : I386_FPU_THUNK_GUEST_FXSAVE;
     FpuMem mem;
-    gen_fpu_mem(s, insn, 512, restore ? I386_ACC_R : I386_ACC_W, &mem);
+    IRFunc *f = s->base.f;
+    mem.offset = gen_ea_offset(s, &insn->ea);
+    uint32_t done = gen_wrapped_path(
+        s, insn, mem.offset,
+        I386_IMAGE_WHAT(restore ? I386_IMAGE_FXRSTOR : I386_IMAGE_FXSAVE, insn->ea.seg, 0, 0),
+        I386_FX_SIZE, i386_fpu_thunk_get(bytes, 3, variant));
+    gen_fpu_mem(s, insn, I386_FX_SIZE, restore ? I386_ACC_R : I386_ACC_W, &mem);
     /* A misaligned image is #GP(0) before any access (SDM FXSAVE), while
      * the thunk would touch the image first. */
-    IRFunc *f = s->base.f;
     uint32_t aligned = ir_new_label(f);
     ir_gen_brcond(f, IR_I32, IR_COND_TSTEQ, mem.linear, gen_const(s, 15), aligned);
     gen_raise(s, I386_EXCP_GP, 0);
     ir_gen_set_label(f, aligned);
-    if (!restore) {
-        /* The host's FXSAVE stores the pointers the thunk's FXRSTOR
-         * loaded from fxstate, and leaves them zero under the same
-         * condition as on a native run (AMD: no exception pending). */
-        gen_thunk_call(s, bytes, 3, I386_FPU_THUNK_GUEST_FXSAVE, &mem, IR_TEMP_NONE);
-        return;
+    gen_thunk_call(s, bytes, 3, variant, &mem, IR_TEMP_NONE);
+    if (restore) {
+        IRTemp l = mem.linear;
+        gen_set_pointers(s, gen_and_const(s, gen_image_ld(s, l, I386_FX_FOP, IR_MO_16), 0x7ff),
+                         gen_image_ld(s, l, I386_FX_FIP, IR_MO_32),
+                         gen_image_ld(s, l, I386_FX_FCS, IR_MO_16),
+                         gen_image_ld(s, l, I386_FX_FDP, IR_MO_32),
+                         gen_image_ld(s, l, I386_FX_FDS, IR_MO_16));
     }
-    gen_thunk_call(s, bytes, 3, I386_FPU_THUNK_SAVE, &mem, IR_TEMP_NONE);
-    IRTemp l = mem.linear;
-    gen_set_pointers(s, gen_and_const(s, gen_image_ld(s, l, I386_FX_FOP, IR_MO_16), 0x7ff),
-                     gen_image_ld(s, l, I386_FX_FIP, IR_MO_32),
-                     gen_image_ld(s, l, I386_FX_FCS, IR_MO_16),
-                     gen_image_ld(s, l, I386_FX_FDP, IR_MO_32),
-                     gen_image_ld(s, l, I386_FX_FDS, IR_MO_16));
+    ir_gen_set_label(f, done);
 }
