@@ -48,6 +48,7 @@ include src/mem/mem.mk
 include src/targets/toy/toy.mk
 include src/targets/i386/i386.mk
 include src/replay/replay.mk
+include src/gdbstub/gdbstub.mk
 include src/linux-user/linux-user.mk
 include conformance/conformance.mk
 include tests/unit/unit.mk
@@ -55,6 +56,7 @@ include tests/linux-user/linux-user.mk
 include demo/demo.mk
 include tests/oracle/oracle.mk
 include tests/test-i386/test-i386.mk
+include tests/gdb/gdb.mk
 include conformance/fuzz-insn/fuzz-insn.mk
 include bench/bench.mk
 include fuzz/fuzz.mk

@@ -22,6 +22,8 @@ uint32_t exec_base_cflags(const ExecContext *ctx)
         cflags |= CF_INTERP;
     if (log_enabled(LOG_NOCHAIN))
         cflags |= CF_NO_CHAIN;
+    if (ctx->nb_watchpoints)
+        cflags |= CF_WATCH;
     return cflags;
 }
 
@@ -89,6 +91,7 @@ void exec_destroy(ExecContext *ctx)
     free(ctx->insn_end);
     free(ctx->disas);
     free(ctx->pages);
+    free(ctx->breakpoints);
     memset(ctx, 0, sizeof(*ctx));
 }
 

@@ -48,6 +48,14 @@ typedef struct ExecStats {
 
 typedef struct PageEntry PageEntry;
 
+/* A debugger watchpoint: [addr, addr + len) for writes, reads or both. */
+enum { EXEC_WATCH_WRITE = 1, EXEC_WATCH_READ = 2, EXEC_WATCH_ACCESS = 3 };
+#define EXEC_MAX_WATCHPOINTS 32
+typedef struct ExecWatchpoint {
+    uint64_t addr, len;
+    int type;
+} ExecWatchpoint;
+
 /* Translation state shared by all vCPUs of one guest. */
 typedef struct ExecContext {
     const TargetInfo *target;
@@ -76,6 +84,13 @@ typedef struct ExecContext {
     pthread_cond_t exclusive_cond;
     int nb_running;
     bool flush_pending;
+    /* Debugger breakpoints (breakpoint.c), sorted; under `lock`. */
+    uint64_t *breakpoints;
+    unsigned nb_breakpoints, breakpoints_cap;
+    /* Debugger watchpoints: changed only while every vCPU is outside
+     * cpu_exec (a debugger stop), read by exec_watch_access. */
+    ExecWatchpoint watchpoints[EXEC_MAX_WATCHPOINTS];
+    unsigned nb_watchpoints;
 } ExecContext;
 
 /* The cpu loop's state for one vCPU. */
@@ -96,6 +111,11 @@ typedef struct CPUExec {
      * instruction that called the helper. */
     uintptr_t helper_retaddr;
     bool in_exec;
+    /* The watchpoint the last instruction hit (exec_watch_access): set
+     * when it did, cleared by the debugger's stop. */
+    bool watch_hit;
+    int watch_type;              /* the watchpoint's EXEC_WATCH_* */
+    uint64_t watch_addr;         /* the watchpoint's address */
     /* When not 0: the cflags (with CF_INTERP added as the backend needs)
      * of the next block the loop runs, translated afresh if CF_NOCACHE;
      * consumed by that lookup.  Set before cpu_loop_exit. */
@@ -170,5 +190,23 @@ void tb_invalidate_phys_range(ExecContext *ctx, uint64_t start, uint64_t end);
 bool tb_page_has_code(ExecContext *ctx, uint64_t page_addr);
 /* Drops every block and all generated code. */
 void tb_flush(ExecContext *ctx);
+
+/* Debugger breakpoints (breakpoint.c): execution stops with EXCP_DEBUG
+ * before the instruction at pc, which has not run; guest memory is never
+ * changed.  Insert: true if pc is one now (false only when the table is
+ * full); remove: true if it was one. */
+#define EXEC_MAX_BREAKPOINTS 4096
+bool exec_breakpoint_insert(ExecContext *ctx, uint64_t pc);
+bool exec_breakpoint_remove(ExecContext *ctx, uint64_t pc);
+void exec_breakpoint_remove_all(ExecContext *ctx);
+
+/* Watchpoints (breakpoint.c): only while no vCPU runs guest code.  Blocks
+ * translated afterwards carry CF_WATCH.  false: full, or none such. */
+bool exec_watchpoint_insert(ExecContext *ctx, uint64_t addr, uint64_t len, int type);
+bool exec_watchpoint_remove(ExecContext *ctx, uint64_t addr, uint64_t len, int type);
+void exec_watchpoint_remove_all(ExecContext *ctx);
+/* A data access of the running instruction (from translated code or a
+ * helper): records a hit when it touches a watchpoint of its kind. */
+void exec_watch_access(CPUState *cpu, uint64_t addr, uint64_t len, bool write);
 
 #endif

@@ -24,6 +24,15 @@ enum {
      * access may have wrapped past the end of the address space, which
      * the host MMU cannot tell from a page fault. */
     CF_STRICT     = 1 << 13,
+    /* A debugger's single step: one instruction (one iteration of a
+     * repeated string instruction), then EXCP_DEBUG with the pc after
+     * it; a fault in it is reported instead. */
+    CF_DEBUG_STEP = 1 << 14,
+    /* Debugger watchpoints are set: every data access is checked against
+     * them (exec_watch_access) and an instruction that hit one stops
+     * after it with EXCP_DEBUG (blocks hold one instruction, one
+     * iteration of a repeated string instruction). */
+    CF_WATCH      = 1 << 15,
 };
 #define TB_MAX_INSNS 512
 

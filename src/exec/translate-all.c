@@ -127,6 +127,8 @@ static enum attempt translate_block(ExecContext *ctx, CPUState *cpu, Translation
     ir_func_begin(f, target->globals, target->nb_globals, target->addr_type);
     memset(ctx->disas, 0, target->disas_size);
     DisasContextBase *db = ctx->disas;
+    db->breakpoints = ctx->breakpoints;
+    db->nb_breakpoints = ctx->nb_breakpoints;
     int r = translator_loop(target->translator, db, cpu, tb, f, max_insns,
                             ctx->cfg.code_read ? ctx->cfg.code_read : default_code_read,
                             target->page_bits);

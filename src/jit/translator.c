@@ -12,6 +12,12 @@
  *   - the IR buffer is nearly full (fewer than a headroom of ops or temps
  *     left), so a block never overflows in the middle of an instruction.
  *
+ * Debugger breakpoints: an instruction at a breakpoint's pc always
+ * starts a block (the block before it ends there), and the target's
+ * breakpoint hook stands in for it.  The block claims the breakpoint's
+ * first byte, so that removing the breakpoint (which invalidates the
+ * code at that address) drops it.
+ *
  * Code fetch faults: translator_ld* read through code_read; when it fails
  * they siglongjmp back here.  On the first instruction the block cannot
  * exist and the caller reports a fetch fault.  On a later one the IR is
@@ -44,6 +50,21 @@ static bool translate_one(const TranslatorOps *ops, DisasContextBase *db, CPUSta
     ops->translate_insn(db, cpu);
     db->fetch_jmp = NULL;
     return true;
+}
+
+static bool has_breakpoint(const DisasContextBase *db, uint64_t pc)
+{
+    unsigned lo = 0, hi = db->nb_breakpoints;
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (db->breakpoints[mid] == pc)
+            return true;
+        if (db->breakpoints[mid] < pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
 }
 
 static bool ir_nearly_full(const IRFunc *f)
@@ -84,6 +105,18 @@ int translator_loop(const TranslatorOps *ops, DisasContextBase *db, CPUState *cp
         uint64_t saved_fetched = db->last_fetched;
 
         db->insn_pc = db->pc_next;
+        if (ops->breakpoint && has_breakpoint(db, db->pc_next)) {
+            if (db->num_insns > 0) {
+                db->is_jmp = DISAS_TOO_MANY;
+                break;
+            }
+            db->num_insns++;
+            ops->breakpoint(db, cpu);
+            db->pc_next = db->insn_pc + 1;
+            if (db->last_fetched < db->pc_next)
+                db->last_fetched = db->pc_next;
+            break;
+        }
         db->num_insns++;
         if (!translate_one(ops, db, cpu)) {
             if (db->num_insns == 1)

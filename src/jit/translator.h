@@ -38,6 +38,11 @@ typedef struct DisasContextBase {
     uint64_t fetch_fault_addr;
     uint64_t insn_pc;        /* pc of the instruction being translated */
     uint64_t last_fetched;   /* highest code address read + 1 */
+    /* Debugger breakpoints, sorted (set by the caller before the loop):
+     * an instruction at one of these pcs starts a block and is replaced
+     * by the target's breakpoint hook. */
+    const uint64_t *breakpoints;
+    unsigned nb_breakpoints;
 } DisasContextBase;
 
 typedef struct TranslatorOps {
@@ -51,6 +56,11 @@ typedef struct TranslatorOps {
     /* Emits the block's end for is_jmp (DISAS_TOO_MANY: continue at
      * pc_next). */
     void (*tb_stop)(DisasContextBase *db, CPUState *cpu);
+    /* A debugger breakpoint at db->pc_next, the block's first
+     * instruction: emits its insn_start and EXCP_DEBUG with the state
+     * before it (the instruction does not run, nor count), and sets
+     * is_jmp to DISAS_NORETURN.  NULL: breakpoints are ignored. */
+    void (*breakpoint)(DisasContextBase *db, CPUState *cpu);
 } TranslatorOps;
 
 enum {

@@ -4,6 +4,7 @@
  *   mimic-i386 [-L path] [-E var=val] [-U var] [-0 argv0] [-cpu model]
  *              [-accel tcg[,jit=off]] [-tb-size MB] [-one-insn-per-tb]
  *              [-strace] [-trace-cpu file] [-trace-fpu n] [-trace-follow file]
+ *              [-g [host:]port|unix:path[,disconnect=run|stop]]
  *              [-d items] [-D file] [-version] [-h]
  *              PROGRAM [ARGS...]
  *
@@ -45,6 +46,7 @@ enum {
     OPT_TRACE_CPU,
     OPT_TRACE_FPU,
     OPT_TRACE_FOLLOW,
+    OPT_GDB,
 };
 
 static const OptionDef user_options[] = {
@@ -71,6 +73,9 @@ static const OptionDef user_options[] = {
       "take system call results, CPUID, RDTSC and the initial stack from a reference trace",
       0, 0, 0 },
     { "strace", OPT_ARG_NONE, OPT_STRACE, NULL, "log system calls", 0, 0, 0 },
+    { "g", OPT_ARG_STRING, OPT_GDB, "[host:]port|unix:path[,disconnect=run|stop]",
+      "wait for gdb on the port (127.0.0.1 unless host is given) or Unix socket; when gdb "
+      "goes away the guest runs on (or stays stopped for the next gdb)", 0, 0, 0 },
     { "d", OPT_ARG_STRING, OPT_LOG, "item,...", "log the items (-d help lists them)", 0, 0, 0 },
     { "D", OPT_ARG_STRING, OPT_LOG_FILE, "file", "write the log to file", 0, 0, 0 },
     { "version", OPT_ARG_NONE, OPT_VERSION, NULL, "print the version", 0, 0, 0 },
@@ -111,6 +116,40 @@ static void add_env_edit(LinuxUserOptions *o, const char *s, bool unset)
     e[o->nb_env_edits] = (char *)s;
     u[o->nb_env_edits] = unset;
     o->nb_env_edits++;
+}
+
+enum { GDB_ADDR, GDB_DISCONNECT };
+
+static const OptionDef gdb_suboptions[] = {
+    { "addr", OPT_ARG_STRING, GDB_ADDR, NULL, NULL, 0, 0, 0 },
+    { "disconnect", OPT_ARG_STRING, GDB_DISCONNECT, NULL, NULL, 0, 0, 0 },
+    { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
+};
+
+/* -g ADDR[,disconnect=run|stop] */
+static void parse_gdb_option(LinuxUserOptions *o, const char *list)
+{
+    SubOptParser sp;
+    const OptionDef *def;
+    OptionValue v;
+    int r;
+    subopts_init(&sp, gdb_suboptions, list, "addr", "-g");
+    while ((r = subopts_next(&sp, &def, &v)) == OPTIONS_FOUND) {
+        if (def->id == GDB_ADDR) {
+            char *addr = strdup(v.str);
+            if (!addr)
+                fatal_user_error("out of memory");
+            o->gdb = addr;
+        } else if (strcmp(v.str, "run") == 0 || strcmp(v.str, "stop") == 0) {
+            o->gdb_disconnect_stop = v.str[0] == 's';
+        } else {
+            fatal_user_error("-g: disconnect must be run or stop");
+        }
+    }
+    if (r == OPTIONS_ERROR)
+        fatal_user_error("%s", sp.err);
+    if (!o->gdb || !o->gdb[0])
+        fatal_user_error("-g: an address is needed ([host:]port or unix:path)");
 }
 
 void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
@@ -180,6 +219,10 @@ void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
             break;
         case OPT_TRACE_FOLLOW:
             trace_follow_request(v.str);
+            break;
+        case OPT_GDB:
+            /* Not passed on to an exec'd child: the port is this run's. */
+            parse_gdb_option(o, v.str);
             break;
         case OPT_STRACE:
             o->strace = true;

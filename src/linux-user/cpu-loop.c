@@ -23,6 +23,7 @@
 #include <signal.h>
 
 #include "targets/i386/cpu-trace.h"
+#include "linux-user/gdb-user.h"
 #include "linux-user/syscall.h"
 #include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
@@ -139,7 +140,11 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
             trace_follow_step(t);
         if (tracing)
             cpu_trace_before_exec(&t->cpu);
+        if (linux_gdb)
+            linux_gdb_enter(t);
         int excp = cpu_exec(cs);
+        if (linux_gdb && linux_gdb_leave(t, excp))
+            excp = EXCP_NONE;
         switch (excp) {
         case I386_EXCP_SYSCALL: {
             uint32_t nr = t->cpu.regs[R_EAX];
@@ -154,6 +159,8 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
                 t->syscall_interrupted = true;
                 t->syscall_nr = nr;
             }
+            if (linux_gdb)
+                linux_gdb_after_syscall(t);
             break;
         }
         case EXCP_INTERRUPT:

@@ -21,6 +21,8 @@ typedef struct LinuxUserOptions {
     size_t tb_size;                 /* -tb-size, bytes; 0 = default */
     bool one_insn_per_tb;           /* -one-insn-per-tb */
     bool strace;                    /* -strace */
+    const char *gdb;                /* -g: where to wait for gdb, or NULL */
+    bool gdb_disconnect_stop;       /* -g ...,disconnect=stop */
     const char *argv0;              /* -0: the guest's argv[0] */
     /* -E var=val and -U var, in command-line order: "var=val" or "var" */
     char **env_edits;

@@ -124,6 +124,7 @@ typedef struct LinuxThread {
     /* the dispositions: proc->sigact, or a vfork child's private copy */
     GuestSigAction *sigact;
     void *host_sigstack;        /* the fault handler's sigaltstack */
+    bool gdb_stepping;          /* gdb asked for one instruction (gdb-user.c) */
 } LinuxThread;
 
 static inline LinuxThread *linux_thread(CPUState *cs)

@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "linux-user/gdb-user.h"
 #include "linux-user/safe-syscall.h"
 #include "linux-user/signal-internal.h"
 #include "linux-user/syscall-impl.h"
@@ -345,6 +346,8 @@ void linux_force_signal(LinuxThread *t, int sig, int code, uint32_t addr)
 
 _Noreturn void linux_die_by_signal(int sig)
 {
+    if (linux_gdb)
+        gdbstub_exit(linux_gdb, 0, sig);
     log_flush();
     if (default_dumps_core(sig)) {
         /* The core would be mimic's, with the 4 GiB window: not useful. */
@@ -438,6 +441,16 @@ void linux_deliver_signals(LinuxThread *t)
         int sig = sig_dequeue(t, ~t->blocked, &info);
         if (!sig)
             break;
+        if (linux_gdb) {
+            /* gdb sees the signal first and may cancel or change it. */
+            int to = linux_gdb_signal(t, sig);
+            if (!to)
+                continue;
+            if (to != sig) {
+                sig = to;
+                guest_siginfo_set(&info, sig, 0 /* SI_USER */);
+            }
+        }
         pthread_mutex_lock(&proc->sig_lock);
         GuestSigAction ka = t->sigact[sig];
         if (ka.handler > 1 && (ka.flags & GUEST_SA_RESETHAND)) {

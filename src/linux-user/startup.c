@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux-user/gdb-user.h"
 #include "linux-user/linux-user.h"
 #include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
@@ -136,5 +137,7 @@ int linux_user_run(const LinuxUserOptions *opts, int argc, char **argv, char **e
     linux_fault_init();
     linux_signal_init(&proc, t);
     linux_process_atfork_init(&proc);
+    if (opts->gdb)
+        linux_gdb_start(&proc, t, opts->gdb, opts->gdb_disconnect_stop);
     linux_cpu_loop(t);
 }

@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux-user/gdb-user.h"
 #include "linux-user/syscall-impl.h"
 #include "linux-user/user-internal.h"
 #include "util/log.h"
@@ -175,6 +176,8 @@ static void exit_robust_list(LinuxThread *t)
 _Noreturn void linux_process_exit(LinuxThread *t, int code)
 {
     (void)t;
+    if (linux_gdb)
+        gdbstub_exit(linux_gdb, code, 0);
     log_flush();
     _exit(code & 0xff);
 }
@@ -194,6 +197,8 @@ _Noreturn void linux_thread_exit(LinuxThread *t, int code)
         if (copy_to_guest(gs, t->clear_child_tid, &zero, 4) == 0)
             host_futex(g2h(gs, t->clear_child_tid), FUTEX_WAKE, 1, NULL, NULL, 0);
     }
+    if (linux_gdb)
+        gdbstub_thread_exit(linux_gdb, t->tid);
     /* From here no handler may look at t. */
     sigset_t all;
     sigfillset(&all);

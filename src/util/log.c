@@ -23,6 +23,7 @@ const LogItem log_items[] = {
     { "int",     LOG_INT,     "show interrupts and exceptions" },
     { "unimp",   LOG_UNIMP,   "log unimplemented functionality" },
     { "nochain", LOG_NOCHAIN, "do not chain blocks (with exec: see every block)" },
+    { "gdb",     LOG_GDB,     "show the GDB stub's packets, stops and resumes" },
     { NULL, 0, NULL },
 };
 

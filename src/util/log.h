@@ -28,6 +28,7 @@ enum {
     LOG_INT     = 1u << 6,   /* interrupts and exceptions */
     LOG_UNIMP   = 1u << 7,   /* unimplemented features the guest used */
     LOG_NOCHAIN = 1u << 8,   /* do not chain blocks (not a log item proper) */
+    LOG_GDB     = 1u << 9,   /* the GDB stub's packets and stops */
 };
 
 typedef struct LogItem {

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static void test_fixup_window(void **state)
 static LinuxThread *reader;
 static int pipe_fds[2];
 static volatile long reader_result, reader_errno;
+static volatile int reader_ready;
 
 static void recording_handler(int sig, siginfo_t *si, void *uc)
 {
@@ -100,6 +102,7 @@ static void *read_thread(void *arg)
 {
     (void)arg;
     linux_current = reader;
+    __atomic_store_n(&reader_ready, 1, __ATOMIC_SEQ_CST);
     char c;
     reader_result = linux_safe_syscall(SYS_read, pipe_fds[0], (long)&c, 1, 0, 0, 0);
     reader_errno = errno;
@@ -117,8 +120,14 @@ static void test_blocking_call_interrupted(void **state)
     assert_int_equal(pipe(pipe_fds), 0);
     reader = thread_with_exec();
     pthread_t th;
+    reader_ready = 0;
     assert_int_equal(pthread_create(&th, NULL, read_thread, NULL), 0);
-    usleep(50 * 1000);   /* let it block (a late signal is the fixup's case) */
+    /* The handler needs the thread's linux_current; then, blocked in the
+     * call or about to enter it (the exit request's case), it must
+     * return EINTR. */
+    while (!__atomic_load_n(&reader_ready, __ATOMIC_SEQ_CST))
+        sched_yield();
+    usleep(50 * 1000);
     pthread_kill(th, SIGUSR1);
     pthread_join(th, NULL);
     assert_int_equal(reader_result, -1);

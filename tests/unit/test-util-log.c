@@ -58,7 +58,7 @@ static void test_every_table_item_parses_to_its_own_bit(void **state)
         assert_int_equal(all & it->mask, 0);             /* distinct */
         all |= it->mask;
     }
-    assert_int_equal(n, 9);
+    assert_int_equal(n, 10);
 }
 
 static void test_parse_errors(void **state)
@@ -88,7 +88,7 @@ static void test_help_item(void **state)
     int lines = 0;
     for (const char *c = buf; *c; c++)
         lines += *c == '\n';
-    assert_int_equal(lines, 10);
+    assert_int_equal(lines, 11);
     assert_non_null(strstr(buf, "\nin_asm     show the guest code"));
     assert_non_null(strstr(buf, "\nnochain    "));
 }

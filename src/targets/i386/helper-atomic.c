@@ -41,6 +41,7 @@ uint32_t helper_atomic_xadd(CPUState *env, uint32_t addr, uint32_t val, uint32_t
     void *p = mem_host_addr(env, addr);
     uint32_t old;
     CHECK_ALIGNMENT(env, addr, 1u << ot);
+    exec_watch_access(env, addr, 1u << ot, true);
     GUEST_ACCESS_BEGIN(env);
     switch (ot) {
     case IR_MO_8:
@@ -63,6 +64,7 @@ uint32_t helper_atomic_cmpxchg(CPUState *env, uint32_t addr, uint32_t expected,
     void *p = mem_host_addr(env, addr);
     uint32_t old;
     CHECK_ALIGNMENT(env, addr, 1u << ot);
+    exec_watch_access(env, addr, 1u << ot, true);
     GUEST_ACCESS_BEGIN(env);
     switch (ot) {
     case IR_MO_8: {
@@ -97,6 +99,7 @@ uint64_t helper_atomic_cmpxchg8b(CPUState *env, uint32_t addr, uint64_t expected
     uint64_t *p = mem_host_addr(env, addr);
     uint64_t e = expected;
     CHECK_ALIGNMENT(env, addr, 8u);
+    exec_watch_access(env, addr, 8, true);
     GUEST_ACCESS_BEGIN(env);
     __atomic_compare_exchange_n(p, &e, newval, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
     GUEST_ACCESS_END(env);
@@ -127,6 +130,7 @@ uint32_t helper_atomic_bitop(CPUState *env, uint32_t addr, uint32_t mask, uint32
     void *p = mem_host_addr(env, addr);
     uint32_t old;
     CHECK_ALIGNMENT(env, addr, 1u << ot);
+    exec_watch_access(env, addr, 1u << ot, true);
     GUEST_ACCESS_BEGIN(env);
     old = ot == IR_MO_16 ? bitop16(p, (uint16_t)mask, op) : bitop32(p, mask, op);
     GUEST_ACCESS_END(env);

@@ -61,6 +61,7 @@ uint32_t helper_lock_rmw(CPUState *env, uint32_t addr, uint32_t val, uint32_t op
 {
     void *p = env->guest_base + addr;
     uint32_t old;
+    exec_watch_access(env, addr, 1u << ot, true);
     env->exec->helper_retaddr = HELPER_RETADDR();
     switch (ot) {
     case IR_MO_8: old = rmw8(p, op, val); break;

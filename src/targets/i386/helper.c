@@ -30,6 +30,17 @@ _Noreturn void helper_raise_trap(CPUState *env, uint32_t excp, uint32_t next_eip
     cpu_loop_exit(env);
 }
 
+void helper_watch_access(CPUState *env, uint32_t addr, uint32_t what)
+{
+    exec_watch_access(env, addr, what & ~I386_WATCH_WRITE, (what & I386_WATCH_WRITE) != 0);
+}
+
+void helper_watch_after(CPUState *env, uint32_t next_eip)
+{
+    if (env->exec->watch_hit)
+        helper_raise_trap(env, (uint32_t)EXCP_DEBUG, next_eip);
+}
+
 /* What POPF may change at CPL 3 with IOPL 0 (SDM vol. 2, POPF): IOPL,
  * IF, VIP, VIF and VM keep their values, RF is cleared. */
 #define USER_EFLAGS_MASK (I386_CC_MASK | I386_TF | I386_DF | I386_NT | I386_AC | I386_ID)

@@ -53,6 +53,13 @@ enum { I386_LOCK_ADD, I386_LOCK_SUB, I386_LOCK_OR, I386_LOCK_AND, I386_LOCK_XOR,
 uint32_t helper_lock_rmw(CPUState *env, uint32_t addr, uint32_t val, uint32_t op,
                          uint32_t ot);
 
+/* Debugger watchpoints (CF_WATCH blocks): a data access of the running
+ * instruction (`what`: size, | I386_WATCH_WRITE for a write); after the
+ * instruction, EXCP_DEBUG with eip = next_eip if one hit a watchpoint. */
+#define I386_WATCH_WRITE 0x80000000u
+void helper_watch_access(CPUState *env, uint32_t addr, uint32_t what);
+void helper_watch_after(CPUState *env, uint32_t next_eip);
+
 /* CPUID: eax, ecx in; eax, ebx, ecx, edx out. */
 void helper_cpuid(CPUState *env);
 /* RDTSC: edx:eax. */

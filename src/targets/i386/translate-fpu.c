@@ -123,6 +123,7 @@ static void gen_fpu_mem(I386DisasContext *s, const I386Insn *insn, unsigned size
 {
     IRFunc *f = s->base.f;
     m->linear = gen_seg_addr(s, insn->ea.seg, m->offset, size, acc);
+    gen_watch_access(s, m->linear, size, (acc & I386_ACC_W) != 0);
     IRTemp base = ir_new_temp(f, IR_I64), lin64 = ir_new_temp(f, IR_I64);
     m->host = ir_new_temp(f, IR_I64);
     ir_gen_ld_env(f, IR_I64, base, (int32_t)offsetof(CPUState, guest_base), IR_MO_64);

@@ -147,9 +147,20 @@ static void gen_align_check(I386DisasContext *s, unsigned ot, IRTemp addr)
     ir_gen_set_label(f, ok);
 }
 
+void gen_watch_access(I386DisasContext *s, IRTemp addr, unsigned size, bool write)
+{
+    if (!s->watch)
+        return;
+    gen_helper(s, (void *)helper_watch_access,
+               IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_RAISE,
+               IR_TEMP_NONE, 3, IR_TEMP_ENV, addr,
+               gen_const(s, size | (write ? I386_WATCH_WRITE : 0)));
+}
+
 IRTemp gen_ld(I386DisasContext *s, unsigned ot, IRTemp addr, bool sign)
 {
     IRTemp t = gen_temp(s);
+    gen_watch_access(s, addr, 1u << ot, false);
     gen_align_check(s, ot, addr);
     ir_gen_guest_ld(s->base.f, IR_I32, t, addr, ot | (sign ? IR_MO_SIGN : 0));
     return t;
@@ -157,6 +168,7 @@ IRTemp gen_ld(I386DisasContext *s, unsigned ot, IRTemp addr, bool sign)
 
 void gen_st(I386DisasContext *s, unsigned ot, IRTemp addr, IRTemp v)
 {
+    gen_watch_access(s, addr, 1u << ot, true);
     gen_align_check(s, ot, addr);
     ir_gen_guest_st(s->base.f, IR_I32, v, addr, ot);
 }

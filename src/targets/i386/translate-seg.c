@@ -43,8 +43,8 @@ static void gen_after_seg_load(I386DisasContext *s, int seg)
  * ends without the trap and the next block single-steps as usual. */
 static void gen_ss_load_shadow(I386DisasContext *s, int seg)
 {
-    if (seg == R_SS)
-        s->flags &= ~(uint32_t)I386_HF_TF;
+    if (seg == R_SS && s->step_excp == I386_EXCP_DB)
+        s->step_excp = 0;
 }
 
 /* MOV Ev,Sw: a register destination gets the selector zero-extended

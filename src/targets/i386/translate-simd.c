@@ -153,10 +153,13 @@ static void trans_row(I386DisasContext *s, const I386Insn *insn, const I386SimdI
                        IR_TEMP_NONE, 1, IR_TEMP_ENV);
         IRTemp off = gen_load_areg(s, R_EDI);
         IRTemp lin = gen_seg_addr(s, gen_seg(s, R_DS), off, d->msize, I386_ACC_W);
+        gen_watch_access(s, lin, d->msize, true);
         host = gen_host_addr(s, lin);
     } else if (mem) {
         unsigned acc = (d->flags & SIMD_F_MEM_W) ? I386_ACC_W : I386_ACC_R;
-        host = gen_host_addr(s, gen_lea(s, insn, d->msize, acc));
+        IRTemp lin = gen_lea(s, insn, d->msize, acc);
+        gen_watch_access(s, lin, d->msize, acc == I386_ACC_W);
+        host = gen_host_addr(s, lin);
     }
 
     I386SseThunk *fn = i386_sse_thunk_get(bytes, len, xmm_mask, variant);

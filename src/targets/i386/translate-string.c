@@ -134,7 +134,7 @@ static void gen_rep(I386DisasContext *s, int kind, unsigned ot)
         mark_insn_cc_op_dynamic(s);
     }
     /* Single-stepping traps after every element, as hardware does. */
-    ir_gen_movi(f, IR_I32, budget, (s->flags & I386_HF_TF) ? 1 : REP_BUDGET);
+    ir_gen_movi(f, IR_I32, budget, (s->step_excp || s->watch) ? 1 : REP_BUDGET);
     ir_gen_set_label(f, top);
     ir_gen_brcond(f, IR_I32, IR_COND_EQ, gen_load_areg(s, R_ECX), zero, done);
     IRTemp diff = gen_element(s, kind, ot, compares);
@@ -144,6 +144,9 @@ static void gen_rep(I386DisasContext *s, int kind, unsigned ot)
         bool repne = s->prefix & I386_PREFIX_REPNZ;
         ir_gen_brcond(f, IR_I32, repne ? IR_COND_EQ : IR_COND_NE, diff, zero, done);
     }
+    /* The last element completes the instruction: a step (or the end of
+     * the budget) right after it is already past it. */
+    ir_gen_brcond(f, IR_I32, IR_COND_EQ, gen_load_areg(s, R_ECX), zero, done);
     ir_gen_op2i(f, IR_OP_sub, IR_I32, budget, budget, 1);
     ir_gen_brcond(f, IR_I32, IR_COND_NE, budget, zero, top);
 

@@ -175,20 +175,24 @@ void gen_trap(I386DisasContext *s, int excp)
 /* The end of every block exit: the single-step trap, or `exit`. */
 static void gen_exit_with_eip(I386DisasContext *s, IRTemp eip)
 {
-    if (s->flags & I386_HF_TF)
-        gen_trap_at(s, I386_EXCP_DB, eip);
+    if (s->watch) {
+        gen_update_cc_op(s);
+        gen_helper(s, (void *)helper_watch_after, IR_CALL_NO_WRITE_GLOBALS, IR_TEMP_NONE, 2,
+                   IR_TEMP_ENV, eip);
+    }
+    if (s->step_excp)
+        gen_trap_at(s, s->step_excp, eip);
 }
 
 void gen_jmp(I386DisasContext *s, uint32_t eip, unsigned slot)
 {
     gen_update_cc_op(s);
     ir_gen_movi(s->base.f, IR_I32, I386_TEMP_EIP, eip);
-    if (s->flags & I386_HF_TF) {
-        gen_exit_with_eip(s, gen_const(s, eip));
+    gen_exit_with_eip(s, gen_const(s, eip));
+    if (s->step_excp)
         ir_gen_exit_tb(s->base.f);
-    } else {
+    else
         ir_gen_goto_tb(s->base.f, slot);
-    }
     s->base.is_jmp = DISAS_NORETURN;
 }
 
@@ -196,12 +200,11 @@ void gen_jmp_temp(I386DisasContext *s, IRTemp eip)
 {
     gen_update_cc_op(s);
     ir_gen_mov(s->base.f, IR_I32, I386_TEMP_EIP, eip);
-    if (s->flags & I386_HF_TF) {
-        gen_exit_with_eip(s, I386_TEMP_EIP);
+    gen_exit_with_eip(s, I386_TEMP_EIP);
+    if (s->step_excp)
         ir_gen_exit_tb(s->base.f);
-    } else {
+    else
         ir_gen_lookup_and_goto(s->base.f);
-    }
     s->base.is_jmp = DISAS_NORETURN;
 }
 
@@ -209,8 +212,7 @@ void gen_end_block(I386DisasContext *s)
 {
     gen_update_cc_op(s);
     ir_gen_movi(s->base.f, IR_I32, I386_TEMP_EIP, s->next_eip);
-    if (s->flags & I386_HF_TF)
-        gen_exit_with_eip(s, gen_const(s, s->next_eip));
+    gen_exit_with_eip(s, gen_const(s, s->next_eip));
     ir_gen_exit_tb(s->base.f);
     s->base.is_jmp = DISAS_NORETURN;
 }
@@ -508,8 +510,14 @@ static void i386_init_disas_context(DisasContextBase *db, CPUState *cpu)
     s->code32 = s->flags & I386_HF_CS32;
     s->ss32 = s->flags & I386_HF_SS32;
     s->addseg = s->flags & I386_HF_ADDSEG;
-    /* Single-stepping traps after every instruction. */
-    if (s->flags & I386_HF_TF)
+    /* Single-stepping traps after every instruction: a debugger's step
+     * (which the guest does not see) or the guest's own TF. */
+    if (db->tb->cflags & CF_DEBUG_STEP)
+        s->step_excp = EXCP_DEBUG;
+    else if (s->flags & I386_HF_TF)
+        s->step_excp = I386_EXCP_DB;
+    s->watch = (db->tb->cflags & CF_WATCH) != 0;
+    if (s->step_excp || s->watch)
         db->max_insns = 1;
 }
 
@@ -558,10 +566,18 @@ static void i386_tb_stop(DisasContextBase *db, CPUState *cpu)
         gen_jmp(s, (uint32_t)(db->pc_next - s->cs_base), 0);
 }
 
+/* A debugger breakpoint: the instruction does not run. */
+static void i386_breakpoint(DisasContextBase *db, CPUState *cpu)
+{
+    i386_insn_start(db, cpu);
+    gen_exception(i386_ctx(db), EXCP_DEBUG);
+}
+
 const TranslatorOps i386_translator_ops = {
     .init_disas_context = i386_init_disas_context,
     .tb_start = i386_tb_start,
     .insn_start = i386_insn_start,
     .translate_insn = i386_translate_insn,
     .tb_stop = i386_tb_stop,
+    .breakpoint = i386_breakpoint,
 };

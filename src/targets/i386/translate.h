@@ -295,6 +295,13 @@ typedef struct I386DisasContext {
      * not recompute it; IR_TEMP_NONE when unknown.  gen_set_cc() and
      * gen_set_cc_op() forget it. */
     IRTemp cc_srcT;
+    /* Single-stepping: every block exit raises this trap (I386_EXCP_DB
+     * for EFLAGS.TF, EXCP_DEBUG for a debugger's step, CF_DEBUG_STEP);
+     * 0 when not stepping.  Blocks then hold one instruction. */
+    int step_excp;
+    /* Debugger watchpoints are set (CF_WATCH): every data access is
+     * reported (gen_watch_access) and every exit checks for a hit. */
+    bool watch;
 } I386DisasContext;
 
 /* ---------------------------------------------------------------------
@@ -343,6 +350,10 @@ int gen_seg(I386DisasContext *s, int def);
  * to 32 bits with sign).  ot may be IR_MO_8/16/32. */
 IRTemp gen_ld(I386DisasContext *s, unsigned ot, IRTemp addr, bool sign);
 void gen_st(I386DisasContext *s, unsigned ot, IRTemp addr, IRTemp v);
+/* With debugger watchpoints set (s->watch): reports a data access of
+ * size bytes at linear address addr that a thunk or helper will make
+ * (gen_ld and gen_st report their own). */
+void gen_watch_access(I386DisasContext *s, IRTemp addr, unsigned size, bool write);
 
 /* Operand i of the instruction, zero-extended from its size. */
 IRTemp gen_load_operand(I386DisasContext *s, const I386Insn *insn, int i);
