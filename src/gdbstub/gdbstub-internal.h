@@ -18,6 +18,12 @@
 /* A reply before framing: hex doubles the data. */
 #define GDB_REPLY_MAX (GDB_PACKET_SIZE + 64)
 
+typedef struct GdbThreadState {
+    int tid;
+    uint64_t gen;
+    bool held;
+} GdbThreadState;
+
 typedef struct GdbAction {
     int tid;        /* -1: the default action */
     GdbResume r;
@@ -51,9 +57,12 @@ struct GdbStub {
     uint64_t gen;               /* counts resumes */
     GdbAction actions[GDB_MAX_ACTIONS];
     unsigned nb_actions;
-    /* Threads the last resume left stopped (vCont without a default). */
-    int held[GDB_MAX_THREADS];
-    unsigned nb_held;
+    /* Per guest thread: the resume it last took its action from, and
+     * whether that resume left it stopped (vCont naming other threads
+     * only).  A thread outside guest code when the guest stopped takes
+     * its action from the latest resume when it comes back. */
+    GdbThreadState threads[GDB_MAX_THREADS];
+    unsigned nb_threads;
     /* The event being reported. */
     bool report_pending;
     int report_tid, report_sig;

@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -235,24 +234,6 @@ static bool accept_gdb(GdbStub *s)
 
 /* ---- the stop/resume protocol with guest threads ------------------------ */
 
-static bool is_held(const GdbStub *s, int tid)
-{
-    for (unsigned i = 0; i < s->nb_held; i++)
-        if (s->held[i] == tid)
-            return true;
-    return false;
-}
-
-static void unhold(GdbStub *s, int tid)
-{
-    for (unsigned i = 0; i < s->nb_held; i++) {
-        if (s->held[i] == tid) {
-            s->held[i] = s->held[--s->nb_held];
-            return;
-        }
-    }
-}
-
 /* The action of the last resume for tid; false if it names neither tid
  * nor a default. */
 static bool action_for(const GdbStub *s, int tid, GdbResume *r)
@@ -272,29 +253,46 @@ static bool action_for(const GdbStub *s, int tid, GdbResume *r)
     return true;
 }
 
-/* Waits (lock held) until a resume lets tid run; its action.  *waited:
- * whether the thread had to wait. */
-static GdbResume wait_resumed(GdbStub *s, int tid, bool *waited)
+/* tid's record (made on first sight, up to date with the current resume). */
+static GdbThreadState *thread_state(GdbStub *s, int tid)
+{
+    for (unsigned i = 0; i < s->nb_threads; i++)
+        if (s->threads[i].tid == tid)
+            return &s->threads[i];
+    static GdbThreadState overflow;
+    if (s->nb_threads == GDB_MAX_THREADS) {
+        overflow = (GdbThreadState){ tid, s->gen, false };
+        return &overflow;
+    }
+    s->threads[s->nb_threads] = (GdbThreadState){ tid, s->gen, false };
+    return &s->threads[s->nb_threads++];
+}
+
+/*
+ * Waits (lock held) until tid may run guest code: the guest is not
+ * stopped and the latest resume did not leave tid stopped.  Returns the
+ * action tid took from a resume it had not seen yet (*took), or none.
+ */
+static GdbResume wait_turn(GdbStub *s, int tid, bool *took)
 {
     GdbResume r = { false, 0, false };
-    *waited = false;
+    *took = false;
     for (;;) {
-        if (!s->stopped && !s->stop_requested && !is_held(s, tid))
+        GdbThreadState *t = thread_state(s, tid);
+        if (t->gen != s->gen) {
+            t->gen = s->gen;
+            t->held = !action_for(s, tid, &r);
+            *took = !t->held;
+            if (log_enabled(LOG_GDB))
+                trace("thread %d %s (gen %llu)", tid,
+                      t->held ? "held" : r.step ? "resumed (step)" : "resumed",
+                      (unsigned long long)s->gen);
+        }
+        if (!s->stopped && !s->stop_requested && !t->held)
             return r;
-        *waited = true;
         uint64_t gen = s->gen;
         while (s->gen == gen)
             pthread_cond_wait(&s->cond, &s->lock);
-        if (action_for(s, tid, &r)) {
-            unhold(s, tid);
-            if (log_enabled(LOG_GDB))
-                trace("thread %d resumed%s (gen %llu)", tid, r.step ? " (step)" : "", (unsigned long long)s->gen);
-            return r;
-        }
-        if (log_enabled(LOG_GDB))
-            trace("thread %d held (gen %llu)", tid, (unsigned long long)s->gen);
-        if (!is_held(s, tid) && s->nb_held < GDB_MAX_THREADS)
-            s->held[s->nb_held++] = tid;
     }
 }
 
@@ -307,12 +305,12 @@ static void wake_stub(GdbStub *s)
 
 bool gdbstub_enter_guest(GdbStub *s, int tid, GdbResume *r)
 {
-    bool waited;
+    bool took;
     pthread_mutex_lock(&s->lock);
-    *r = wait_resumed(s, tid, &waited);
+    *r = wait_turn(s, tid, &took);
     s->running++;
     pthread_mutex_unlock(&s->lock);
-    return waited;
+    return took;
 }
 
 void gdbstub_leave_guest(GdbStub *s, int tid)
@@ -333,18 +331,16 @@ bool gdbstub_stopping(GdbStub *s)
 GdbResume gdbstub_report(GdbStub *s, int tid, int sig, const char *reason, bool again)
 {
     pthread_mutex_lock(&s->lock);
-    if (again && (s->report_pending || s->stopped || s->stop_requested || is_held(s, tid))) {
+    GdbThreadState *t = thread_state(s, tid);
+    if (again && (s->stopped || s->stop_requested || t->held || t->gen != s->gen)) {
         if (log_enabled(LOG_GDB))
             trace("thread %d breakpoint dropped", tid);
         pthread_mutex_unlock(&s->lock);
         return (GdbResume){ false, 0, true };
     }
     /* One report at a time, and none while gdb has the guest. */
-    while (s->report_pending || s->stopped || is_held(s, tid)) {
-        if (s->fd < 0 && !s->stopped && !s->report_pending)
-            break;
-        pthread_cond_wait(&s->cond, &s->lock);
-    }
+    bool took;
+    wait_turn(s, tid, &took);
     if (s->fd < 0) {
         /* No gdb (it went away): the stop is not reported; the signal is
          * delivered as without a debugger. */
@@ -359,16 +355,7 @@ GdbResume gdbstub_report(GdbStub *s, int tid, int sig, const char *reason, bool 
     snprintf(s->report_reason, sizeof(s->report_reason), "%s", reason ? reason : "");
     __atomic_store_n(&s->stop_requested, true, __ATOMIC_RELAXED);
     wake_stub(s);
-    uint64_t gen = s->gen;
-    while (s->gen == gen)
-        pthread_cond_wait(&s->cond, &s->lock);
-    GdbResume r = { false, 0, false };
-    if (!action_for(s, tid, &r)) {
-        if (s->nb_held < GDB_MAX_THREADS)
-            s->held[s->nb_held++] = tid;
-        bool waited;
-        r = wait_resumed(s, tid, &waited);
-    }
+    GdbResume r = wait_turn(s, tid, &took);
     pthread_mutex_unlock(&s->lock);
     return r;
 }
@@ -379,7 +366,12 @@ void gdbstub_thread_exit(GdbStub *s, int tid)
     /* gdb may be looking at this thread's registers. */
     while (s->stopped)
         pthread_cond_wait(&s->cond, &s->lock);
-    unhold(s, tid);
+    for (unsigned i = 0; i < s->nb_threads; i++) {
+        if (s->threads[i].tid == tid) {
+            s->threads[i] = s->threads[--s->nb_threads];
+            break;
+        }
+    }
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -410,25 +402,20 @@ void gdbstub_exit(GdbStub *s, int code, int sig)
 
 /* ---- the stub's thread ------------------------------------------------- */
 
-/* Stops the guest (lock held): every thread out of guest code. */
+/* Stops the guest (lock held): every thread out of guest code.  No
+ * thread enters guest code once stop_requested is set, and an interrupt
+ * stays pending until the thread's cpu loop takes it, so one round of
+ * interrupts is enough; the last thread out wakes us. */
 static void stop_guest(GdbStub *s)
 {
     __atomic_store_n(&s->stop_requested, true, __ATOMIC_RELAXED);
-    while (s->running > 0) {
+    if (s->running > 0) {
         pthread_mutex_unlock(&s->lock);
         s->ops->interrupt(s->opaque);
         pthread_mutex_lock(&s->lock);
-        if (s->running > 0) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 20 * 1000 * 1000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&s->cond, &s->lock, &ts);
-        }
     }
+    while (s->running > 0)
+        pthread_cond_wait(&s->cond, &s->lock);
     s->stopped = true;
 }
 
@@ -555,7 +542,6 @@ static void end_session(GdbStub *s)
     pthread_mutex_lock(&s->lock);
     s->nb_actions = 1;
     s->actions[0] = (GdbAction){ -1, { false, 0, false } };
-    s->nb_held = 0;
     resume_guest(s);
     pthread_mutex_unlock(&s->lock);
 }

@@ -45,8 +45,10 @@ static unsigned user_list_threads(void *opaque, int *tids, unsigned max)
     LinuxProcess *proc = opaque;
     unsigned n = 0;
     pthread_mutex_lock(&proc->thread_lock);
+    /* A thread being created has no id yet (clone in progress). */
     for (LinuxThread *t = proc->threads; t && n < max; t = t->next)
-        tids[n++] = t->tid;
+        if (t->tid > 0)
+            tids[n++] = t->tid;
     pthread_mutex_unlock(&proc->thread_lock);
     /* The list is newest first: gdb numbers threads in the order given. */
     for (unsigned i = 0; i < n / 2; i++) {
@@ -62,7 +64,7 @@ static CPUState *user_thread_cpu(void *opaque, int tid)
     LinuxProcess *proc = opaque;
     CPUState *cpu = NULL;
     pthread_mutex_lock(&proc->thread_lock);
-    for (LinuxThread *t = proc->threads; t; t = t->next) {
+    for (LinuxThread *t = proc->threads; t && tid > 0; t = t->next) {
         if (t->tid == tid) {
             cpu = &t->cpu.parent;
             break;
