@@ -379,6 +379,43 @@ static void run_mode(int m, uint8_t *code)
     }
 }
 
+/* Wrapping operands with an unmasked exception pending: the waiting
+ * instructions (all but FNSAVE, FNSTENV, FXSAVE, FXRSTOR) take #MF
+ * before they touch memory. */
+static void run_pending(uint8_t *code)
+{
+    uint32_t base = setup_mode(M_A16WRAP);
+    static uint8_t fx_p[512] __attribute__((aligned(16)));
+    memcpy(fx_p, fx_a, sizeof(fx_p));
+    *(uint16_t *)(fx_p + 0) = 0x037e;                  /* IM unmasked */
+    *(uint16_t *)(fx_p + 2) |= 0x0081;                 /* IE and ES */
+    for (unsigned o = 0; o < sizeof(edge_ops) / sizeof(edge_ops[0]); o++) {
+        const EdgeOp *op = &edge_ops[o];
+        int pl = 0;
+        code[pl++] = 0x64;
+        code[pl++] = 0x67;
+        memcpy(code + pl, op->code, (size_t)op->len);
+        code[pl + op->len - 1] = (uint8_t)((code[pl + op->len - 1] & ~7) | 4);
+        code[pl + op->len] = 0xc3;
+        edge_skip = pl + op->len;
+        uint32_t off = 0x10000 - (op->size == 512 ? 16u : 5u);
+        fill_memory(M_A16WRAP);
+        if (!op->store)
+            place_image(M_A16WRAP, base, off, 0xffff, load_image(op), op->size);
+        edge_faulted = 0;
+        fx_load(fx_p);
+        __asm__ volatile("call *%0" : : "r"(code), "S"(off) : "memory", "eax", "ecx", "edx");
+        fx_store(fx_r);
+        __asm__ volatile("fninit");
+        printf("pending %s", op->name);
+        if (edge_faulted)
+            printf(" trap %lu", edge_trap);
+        else
+            printf(" ok");
+        printf(" fsw=%04x mem=%08x\n", *(uint16_t *)(fx_r + 2), hash_memory(M_A16WRAP));
+    }
+}
+
 void sec_x87edge(void)
 {
     struct sigaction sa, old_segv, old_bus, old_fpe;
@@ -412,6 +449,7 @@ void sec_x87edge(void)
 
     for (int m = 0; m < M_NB; m++)
         run_mode(m, code);
+    run_pending(code);
 
     munmap(code, 4096);
     munmap((void *)PAGE_ADDR, 0x2000);

@@ -25,7 +25,8 @@ enum {
 
 /* The helper's `what`: the kind, the segment register, the 16-bit image
  * format (66h FLDENV..FNSAVE), and whether the wait for a pending x87
- * exception comes first (the waiting instructions: LOAD80, STORE80). */
+ * exception comes first (the waiting instructions: all but FNSAVE,
+ * FNSTENV, FXSAVE and FXRSTOR). */
 #define I386_IMAGE_WHAT(kind, seg, fmt16, waits) \
     ((uint32_t)(kind) | (uint32_t)(seg) << 4 | (uint32_t)(fmt16) << 8 | (uint32_t)(waits) << 9)
 

@@ -366,7 +366,10 @@ void i386_trans_fpu(I386DisasContext *s, const I386Insn *insn)
         mem.offset = gen_ea_offset(s, &insn->ea);
         int kind = fpu_image_kind(op, reg);
         if (kind >= 0) {
-            bool waits = kind == I386_IMAGE_LOAD80 || kind == I386_IMAGE_STORE80;
+            /* FLDENV and FRSTOR wait too: only FNSAVE and FNSTENV (and
+             * FXSAVE/FXRSTOR) take no pending exception (fuzz-insn.md,
+             * finding 13). */
+            bool waits = kind != I386_IMAGE_FNSAVE && kind != I386_IMAGE_FNSTENV;
             done = gen_wrapped_path(s, insn, mem.offset,
                                     I386_IMAGE_WHAT(kind, insn->ea.seg, fmt16, waits), size,
                                     i386_fpu_thunk_get(bytes, len, variant));
