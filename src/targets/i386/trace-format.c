@@ -5,7 +5,8 @@
  *
  * A frame is a 16-byte header (FRAM, item count, compressed length,
  * CRC-32 of the compressed bytes) and a zlib stream of its items, each
- * u32 kind, u32 len, len bytes.
+ * u32 kind, u32 len, len bytes: the framing is util/zframe's, with the
+ * item count in its aux word and the CRC over the compressed bytes.
  */
 #include "targets/i386/trace-format.h"
 
@@ -13,36 +14,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <zlib.h>
 
 #include "util/bytes.h"
 #include "util/host-file.h"
+#include "util/zframe.h"
 
 #define ITEM_HEAD 8
 /* The most a frame can hold uncompressed: the writer ends a frame once it
  * reaches TRACE_FRAME_BYTES, so before the last item it held less than
  * that, and the last item can be the largest allowed. */
-#define FRAME_RAW_MAX ((uLong)TRACE_FRAME_BYTES + TRACE_ITEM_MAX + ITEM_HEAD)
+#define FRAME_RAW_MAX ((size_t)TRACE_FRAME_BYTES + TRACE_ITEM_MAX + ITEM_HEAD)
 #define HEADER_STRING_MAX (1u << 20)
 
+static const ZFrameFormat trace_frames = {
+    .magic = TRACE_FRAME_MAGIC,
+    .aux_is_raw_len = false,
+    .crc_of_raw = false,
+    .aux_max = TRACE_FRAME_ITEMS,
+    .raw_max = FRAME_RAW_MAX,
+};
+
 struct TraceWriter {
-    FILE *f;
+    FILE *f;              /* the header goes through stdio, frames through zf */
+    ZFrameWriter zf;
     uint8_t *buf;         /* the items of the current frame */
     size_t len, cap;
     unsigned n;
-    uint8_t *zbuf;
-    uLong zcap;
 };
 
 struct TraceReader {
     FILE *f;
     char *model, *cmdline;
-    uint8_t *buf;         /* the current frame, inflated */
-    size_t cap;
+    ZFrameReader zf;
+    const uint8_t *buf;   /* the current frame, inflated */
     size_t len, pos;      /* bytes in buf, next item's offset */
-    unsigned frame;       /* index of the next frame to read */
-    bool truncated;
     char err[256];
 };
 
@@ -77,6 +82,7 @@ TraceWriter *trace_writer_open(const char *path, const char *model, const char *
         free(w);
         return NULL;
     }
+    zframe_writer_init(&w->zf, fileno(w->f), &trace_frames);
     return w;
 }
 
@@ -85,35 +91,19 @@ static int write_frame(TraceWriter *w)
 {
     if (!w->n)
         return 0;
-    uLong bound = compressBound(w->len);
-    if (bound > w->zcap) {
-        uint8_t *z = realloc(w->zbuf, bound);
-        if (!z)
-            return -ENOMEM;
-        w->zbuf = z;
-        w->zcap = bound;
-    }
-    uLongf clen = w->zcap;
-    if (compress2(w->zbuf, &clen, w->buf, w->len, Z_BEST_SPEED) != Z_OK)
-        return -ENOMEM;
-    uint8_t h[16];
-    st_le32(h, TRACE_FRAME_MAGIC);
-    st_le32(h + 4, w->n);
-    st_le32(h + 8, (uint32_t)clen);
-    st_le32(h + 12, (uint32_t)crc32(0, w->zbuf, (uInt)clen));
-    if (fwrite(h, 16, 1, w->f) != 1 || fwrite(w->zbuf, 1, clen, w->f) != clen)
-        return -EIO;
+    int r = zframe_write(&w->zf, w->n, w->buf, w->len);
+    if (r < 0)
+        return r;
     w->n = 0;
     w->len = 0;
     return 0;
 }
 
+/* Frames go straight to the descriptor (nothing stays in stdio's
+ * buffer after the header), so writing the frame is the flush. */
 int trace_writer_flush(TraceWriter *w)
 {
-    int r = write_frame(w);
-    if (r < 0)
-        return r;
-    return fflush(w->f) == 0 ? 0 : -errno;
+    return write_frame(w);
 }
 
 /* Appends an item header and room for len payload bytes; NULL if out of
@@ -193,8 +183,8 @@ int trace_writer_close(TraceWriter *w)
     int r = trace_writer_flush(w);
     if (fclose(w->f) != 0 && r == 0)
         r = -errno;
+    zframe_writer_fini(&w->zf);
     free(w->buf);
-    free(w->zbuf);
     free(w);
     return r;
 }
@@ -251,115 +241,46 @@ TraceReader *trace_reader_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: truncated or bad trace header", path);
         goto fail;
     }
+    zframe_reader_init(&r->zf, r->f, &trace_frames);
     return r;
 fail:
     trace_reader_close(r);
     return NULL;
 }
 
-/* Inflates exactly one zlib stream of clen bytes into r->buf, growing it
- * as the data comes (so a small damaged frame never asks for much
- * memory), at most FRAME_RAW_MAX bytes.  False if the data is bad. */
-static bool inflate_frame(TraceReader *r, const uint8_t *z, uint32_t clen)
-{
-    z_stream s;
-    memset(&s, 0, sizeof(s));
-    if (inflateInit(&s) != Z_OK)
-        return false;
-    s.next_in = (Bytef *)z;
-    s.avail_in = clen;
-    r->len = 0;
-    int zr = Z_OK;
-    while (zr == Z_OK) {
-        if (r->len == r->cap) {
-            if (r->cap >= FRAME_RAW_MAX)
-                break;
-            size_t cap = r->cap ? r->cap * 2 : 256 * 1024;
-            if (cap > FRAME_RAW_MAX)
-                cap = FRAME_RAW_MAX;
-            uint8_t *b = realloc(r->buf, cap);
-            if (!b)
-                break;
-            r->buf = b;
-            r->cap = cap;
-        }
-        s.next_out = r->buf + r->len;
-        s.avail_out = (uInt)(r->cap - r->len);
-        zr = inflate(&s, Z_NO_FLUSH);
-        r->len = r->cap - s.avail_out;
-    }
-    inflateEnd(&s);
-    return zr == Z_STREAM_END && s.avail_in == 0;
-}
-
 /* The inflated frame must be exactly n well-formed items. */
-static bool items_ok(const TraceReader *r, uint32_t n)
+static bool items_ok(const uint8_t *buf, size_t len, uint32_t n)
 {
     size_t pos = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (r->len - pos < ITEM_HEAD)
+        if (len - pos < ITEM_HEAD)
             return false;
-        uint32_t len = ld_le32(r->buf + pos + 4);
-        if (len > TRACE_ITEM_MAX || r->len - pos - ITEM_HEAD < len)
+        uint32_t ilen = ld_le32(buf + pos + 4);
+        if (ilen > TRACE_ITEM_MAX || len - pos - ITEM_HEAD < ilen)
             return false;
-        pos += ITEM_HEAD + len;
+        pos += ITEM_HEAD + ilen;
     }
-    return pos == r->len;
+    return pos == len;
 }
 
 /* Loads the next frame: 1, 0 at the end (clean or truncated), -1 bad. */
 static int read_frame(TraceReader *r)
 {
-    long at = ftell(r->f);
-    unsigned idx = r->frame;
-    uint8_t h[16];
-    size_t got = fread(h, 1, 16, r->f);
-    if (got == 0)
-        return 0;
-    if (got < 16) {
-        r->truncated = true;
-        return 0;
-    }
-    uint32_t n = ld_le32(h + 4), clen = ld_le32(h + 8);
-    if (ld_le32(h) != TRACE_FRAME_MAGIC || n == 0 || n > TRACE_FRAME_ITEMS ||
-        clen == 0 || clen > compressBound(FRAME_RAW_MAX)) {
-        snprintf(r->err, sizeof(r->err), "frame %u at offset %ld: bad frame header", idx, at);
+    uint32_t n;
+    const uint8_t *data;
+    size_t len;
+    int fr = zframe_read(&r->zf, &n, &data, &len);
+    if (fr == 1 && !items_ok(data, len, n))
+        fr = zframe_reader_fail(&r->zf, "data does not inflate to the %u items announced", n);
+    if (fr < 0) {
+        snprintf(r->err, sizeof(r->err), "%s", zframe_reader_error(&r->zf));
         return -1;
     }
-    /* A frame longer than the rest of the file was cut short by the
-     * writer dying: no need to allocate for it. */
-    struct stat st;
-    if (fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode) &&
-        (off_t)clen > st.st_size - (at + 16)) {
-        r->truncated = true;
+    if (fr == 0)
         return 0;
-    }
-    uint8_t *z = malloc(clen);
-    if (!z) {
-        snprintf(r->err, sizeof(r->err), "frame %u at offset %ld: out of memory", idx, at);
-        return -1;
-    }
-    if (fread(z, 1, clen, r->f) != clen) {
-        free(z);
-        r->truncated = true;
-        return 0;
-    }
-    if ((uint32_t)crc32(0, z, clen) != ld_le32(h + 12)) {
-        free(z);
-        snprintf(r->err, sizeof(r->err), "frame %u at offset %ld: CRC mismatch (corrupted)",
-                 idx, at);
-        return -1;
-    }
-    bool ok = inflate_frame(r, z, clen);
-    free(z);
-    if (!ok || !items_ok(r, n)) {
-        snprintf(r->err, sizeof(r->err),
-                 "frame %u at offset %ld: data does not inflate to the %u items announced",
-                 idx, at, n);
-        return -1;
-    }
+    r->buf = data;
+    r->len = len;
     r->pos = 0;
-    r->frame++;
     return 1;
 }
 
@@ -367,8 +288,6 @@ int trace_reader_next_item(TraceReader *r, TraceItem *it)
 {
     if (r->err[0])
         return -1;
-    if (r->truncated)
-        return 0;
     if (r->pos == r->len) {
         int fr = read_frame(r);
         if (fr <= 0)
@@ -390,8 +309,8 @@ int trace_reader_next(TraceReader *r, TraceRecord *rec)
         if (it.kind != TRACE_ITEM_INSN)
             continue;
         if (it.len != sizeof(*rec)) {
-            snprintf(r->err, sizeof(r->err), "frame %u: instruction item of %u bytes",
-                     r->frame - 1, it.len);
+            snprintf(r->err, sizeof(r->err), "frame %u at offset %ld: instruction item of %u bytes",
+                     r->zf.frame, r->zf.offset, it.len);
             return -1;
         }
         memcpy(rec, it.data, sizeof(*rec));
@@ -444,7 +363,7 @@ const char *trace_reader_error(const TraceReader *r)
 
 bool trace_reader_truncated(const TraceReader *r)
 {
-    return r->truncated;
+    return zframe_reader_truncated(&r->zf);
 }
 
 const char *trace_reader_model(const TraceReader *r)
@@ -465,7 +384,7 @@ void trace_reader_close(TraceReader *r)
         fclose(r->f);
     free(r->model);
     free(r->cmdline);
-    free(r->buf);
+    zframe_reader_fini(&r->zf);
     free(r);
 }
 
