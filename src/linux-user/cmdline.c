@@ -5,6 +5,7 @@
  *              [-accel tcg[,jit=off]] [-tb-size MB] [-one-insn-per-tb]
  *              [-strace] [-trace-cpu file] [-trace-fpu n] [-trace-follow file]
  *              [-g [host:]port|unix:path[,disconnect=run|stop]]
+ *              [-icount shift=N|auto]
  *              [-d items] [-D file] [-version] [-h]
  *              PROGRAM [ARGS...]
  *
@@ -22,6 +23,7 @@
 #include "exec/accel-option.h"
 #include "linux-user/linux-user.h"
 #include "linux-user/trace-follow.h"
+#include "replay/virtual-clock.h"
 #include "targets/i386/cpuid.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -47,6 +49,7 @@ enum {
     OPT_TRACE_FPU,
     OPT_TRACE_FOLLOW,
     OPT_GDB,
+    OPT_ICOUNT,
 };
 
 static const OptionDef user_options[] = {
@@ -73,6 +76,8 @@ static const OptionDef user_options[] = {
       "take system call results, CPUID, RDTSC and the initial stack from a reference trace",
       0, 0, 0 },
     { "strace", OPT_ARG_NONE, OPT_STRACE, NULL, "log system calls", 0, 0, 0 },
+    { "icount", OPT_ARG_STRING, OPT_ICOUNT, "shift=N|auto",
+      "guest time advances 2^N ns per instruction (auto: N = 3)", 0, 0, 0 },
     { "g", OPT_ARG_STRING, OPT_GDB, "[host:]port|unix:path[,disconnect=run|stop]",
       "wait for gdb on the port (127.0.0.1 unless host is given) or Unix socket; when gdb "
       "goes away the guest runs on (or stays stopped for the next gdb)", 0, 0, 0 },
@@ -126,6 +131,37 @@ static const OptionDef gdb_suboptions[] = {
     { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
 };
 
+enum { ICOUNT_SHIFT };
+
+static const OptionDef icount_suboptions[] = {
+    { "shift", OPT_ARG_STRING, ICOUNT_SHIFT, NULL, NULL, 0, 0, 0 },
+    { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
+};
+
+/* -icount [shift=]N|auto */
+static void parse_icount_option(LinuxUserOptions *o, const char *list)
+{
+    SubOptParser sp;
+    const OptionDef *def;
+    OptionValue v;
+    int r;
+    o->icount_shift = -1;
+    subopts_init(&sp, icount_suboptions, list, "shift", "-icount");
+    while ((r = subopts_next(&sp, &def, &v)) == OPTIONS_FOUND) {
+        uint64_t n;
+        if (strcmp(v.str, "auto") == 0)
+            o->icount_shift = REPLAY_ICOUNT_AUTO_SHIFT;
+        else if (options_parse_uint(v.str, &n) && n <= REPLAY_ICOUNT_MAX_SHIFT)
+            o->icount_shift = (int)n;
+        else
+            fatal_user_error("-icount: shift must be auto or 0 to %d", REPLAY_ICOUNT_MAX_SHIFT);
+    }
+    if (r == OPTIONS_ERROR)
+        fatal_user_error("%s", sp.err);
+    if (o->icount_shift < 0)
+        fatal_user_error("-icount: shift=N or shift=auto is needed");
+}
+
 /* -g ADDR[,disconnect=run|stop] */
 static void parse_gdb_option(LinuxUserOptions *o, const char *list)
 {
@@ -155,6 +191,7 @@ static void parse_gdb_option(LinuxUserOptions *o, const char *list)
 void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
 {
     memset(o, 0, sizeof(*o));
+    o->icount_shift = -1;
     o->backend = &jit_backend_x86_64;
 
     OptionParser p;
@@ -223,6 +260,10 @@ void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
         case OPT_GDB:
             /* Not passed on to an exec'd child: the port is this run's. */
             parse_gdb_option(o, v.str);
+            break;
+        case OPT_ICOUNT:
+            parse_icount_option(o, v.str);
+            add_child_option(o, "-icount", v.str);
             break;
         case OPT_STRACE:
             o->strace = true;

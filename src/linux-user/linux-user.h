@@ -23,6 +23,7 @@ typedef struct LinuxUserOptions {
     bool strace;                    /* -strace */
     const char *gdb;                /* -g: where to wait for gdb, or NULL */
     bool gdb_disconnect_stop;       /* -g ...,disconnect=stop */
+    int icount_shift;               /* -icount shift=N, or -1 */
     const char *argv0;              /* -0: the guest's argv[0] */
     /* -E var=val and -U var, in command-line order: "var=val" or "var" */
     char **env_edits;

@@ -90,6 +90,7 @@ typedef struct LinuxProcess {
     pthread_mutex_t thread_lock;    /* threads, nb_threads, ldt */
     struct LinuxThread *threads;
     int nb_threads;
+    uint64_t exited_icount;     /* instructions of the threads that ended */
     char *argv0;                /* -0: the guest's argv[0] if not the path */
 } LinuxProcess;
 

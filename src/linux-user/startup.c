@@ -21,8 +21,23 @@
 #include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
 #include "replay/host-random.h"
+#include "replay/virtual-clock.h"
 #include "targets/i386/cpuid.h"
 #include "util/error.h"
+
+/* -icount's clock counts the whole process: every thread's instructions,
+ * those of the threads that ended included (exact for one thread; other
+ * threads' counts are read while they run). */
+static uint64_t process_icount(CPUState *cpu)
+{
+    LinuxProcess *proc = linux_thread(cpu)->proc;
+    pthread_mutex_lock(&proc->thread_lock);
+    uint64_t n = proc->exited_icount;
+    for (LinuxThread *t = proc->threads; t; t = t->next)
+        n += cpu_icount(&t->cpu.parent);
+    pthread_mutex_unlock(&proc->thread_lock);
+    return n;
+}
 
 static bool linux_code_read(CPUState *cpu, uint64_t addr, void *buf, unsigned len)
 {
@@ -133,6 +148,10 @@ int linux_user_run(const LinuxUserOptions *opts, int argc, char **argv, char **e
     t->cpu.eip = img.start;
     proc.entry = img.entry;
 
+    if (opts->icount_shift >= 0) {
+        replay_icount_enable((unsigned)opts->icount_shift);
+        replay_set_icount_fn(process_icount);
+    }
     trace_follow_start(t);   /* -trace-follow: the reference's stack and registers */
     linux_fault_init();
     linux_signal_init(&proc, t);

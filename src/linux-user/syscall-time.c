@@ -9,12 +9,14 @@
  * other way, seconds past 2038 are truncated as the 32-bit kernel
  * interfaces do.
  *
- * Every value read from a host clock reaches the guest through exactly
- * one host call per system call here, so a later record/replay layer
- * can log each result where it is produced.  Sleeps are host sleeps: a
- * signal interrupts them with EINTR and the remaining time is reported.
+ * Every clock the guest reads comes from src/replay (virtual-clock.h):
+ * the host's clocks, or with -icount a function of the instruction count,
+ * one reading per system call so that record/replay can log each result
+ * where it is produced.  Sleeps are host sleeps: a signal interrupts them
+ * with EINTR and the remaining time is reported.
  */
 #include "linux-user/syscall-internal.h"
+#include "replay/virtual-clock.h"
 
 #include <signal.h>
 #include <string.h>
@@ -73,9 +75,20 @@ abi_long put_guest_timeval(LinuxThread *t, uint32_t addr, const struct timeval *
     return put_guest(t, addr, &g, sizeof(g));
 }
 
+/* The guest's clock id now (the process's instructions so far). */
+static abi_long guest_clock(LinuxThread *t, clockid_t id, struct timespec *ts)
+{
+    int r = replay_clock_gettime(id, replay_guest_icount(&t->cpu.parent), ts);
+    return r < 0 ? host_to_guest_errno(-r) : 0;
+}
+
 SYSCALL_DECL(time)
 {
-    time_t now = time(NULL);
+    struct timespec ts;
+    abi_long r = guest_clock(t, CLOCK_REALTIME, &ts);
+    if (r)
+        return r;
+    time_t now = ts.tv_sec;
     if (a[0]) {
         abi_long err = put_guest_u32(t, a[0], (uint32_t)now);
         if (err)
@@ -88,8 +101,15 @@ SYSCALL_DECL(gettimeofday)
 {
     struct timeval tv;
     struct timezone tz;
-    if (gettimeofday(&tv, &tz) != 0)
-        return host_to_guest_errno(errno);
+    /* The kernel's time zone (sys_tz), not a time: tv NULL. */
+    if (syscall(SYS_gettimeofday, NULL, &tz) != 0)
+        memset(&tz, 0, sizeof(tz));
+    struct timespec ts;
+    abi_long r = guest_clock(t, CLOCK_REALTIME, &ts);
+    if (r)
+        return r;
+    tv.tv_sec = ts.tv_sec;
+    tv.tv_usec = ts.tv_nsec / 1000;
     abi_long err = 0;
     if (a[0])
         err = put_guest_timeval(t, a[0], &tv);
@@ -103,8 +123,9 @@ SYSCALL_DECL(gettimeofday)
 static abi_long do_clock_gettime(LinuxThread *t, const abi_ulong a[6], bool time64)
 {
     struct timespec ts;
-    if (clock_gettime((clockid_t)(int32_t)a[0], &ts) != 0)
-        return host_to_guest_errno(errno);
+    abi_long r = guest_clock(t, (clockid_t)(int32_t)a[0], &ts);
+    if (r)
+        return r;
     return put_guest_timespec(t, a[1], time64, &ts);
 }
 
@@ -121,8 +142,9 @@ SYSCALL_DECL(clock_gettime64)
 static abi_long do_clock_getres(LinuxThread *t, const abi_ulong a[6], bool time64)
 {
     struct timespec ts;
-    if (clock_getres((clockid_t)(int32_t)a[0], &ts) != 0)
-        return host_to_guest_errno(errno);
+    int res = replay_clock_getres((clockid_t)(int32_t)a[0], &ts);
+    if (res < 0)
+        return host_to_guest_errno(-res);
     if (!a[1])
         return 0;
     return put_guest_timespec(t, a[1], time64, &ts);

@@ -94,6 +94,8 @@ void linux_thread_free(LinuxThread *t)
         if (*p == t) {
             *p = t->next;
             proc->nb_threads--;
+            /* Its instructions still count for the process's clock. */
+            proc->exited_icount += cpu_icount(&t->cpu.parent);
             break;
         }
     }

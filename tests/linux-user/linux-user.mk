@@ -15,7 +15,7 @@
 LU_OUT := $(BUILD)/tests/linux-user
 LU_CFLAGS := -m32 -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE
 LU_PROGS := $(addprefix $(LU_OUT)/,libc-dynamic libc-static libc-static-pie threads \
-              signals faults forkexec exec-target smc fpmath-x87 fpmath-sse cpu-features)
+              signals faults forkexec exec-target smc fpmath-x87 fpmath-sse cpu-features icount)
 
 $(LU_OUT)/libc-dynamic: tests/linux-user/progs/libc-basics.c
 	@mkdir -p $(@D)
@@ -47,7 +47,7 @@ $(LU_OUT)/%: tests/linux-user/progs/%.c
 	$(CC) $(LU_CFLAGS) -o $@ $<
 
 LU_SUITES := tests/linux-user/run-busybox.py tests/linux-user/run-progs.py \
-             tests/linux-user/run-errors.py
+             tests/linux-user/run-errors.py tests/linux-user/run-icount.py
 
 # The suites find mimic-i386 and the test programs in this build directory.
 export LINUX_USER_BUILD := $(BUILD)

@@ -128,6 +128,10 @@ def make_cases(scratch, progs_dir):
     cases.append(("bad-accel-value", ["-accel", "tcg,jit=perhaps", program],
                   "-accel tcg,jit=perhaps"))
     cases.append(("unknown-accelerator", ["-accel", "kvm", program], "-accel kvm"))
+    cases.append(("bad-icount-shift", ["-icount", "shift=11", program], "-icount shift=11"))
+    cases.append(("bad-icount-key", ["-icount", "sleep=on", program], "-icount sleep=on"))
+    cases.append(("bad-gdb-disconnect", ["-g", "1234,disconnect=later", program],
+                  "-g 1234,disconnect=later"))
     cases.append(("no-program", [], "no program at all"))
     return cases
 

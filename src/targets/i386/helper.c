@@ -4,7 +4,7 @@
  * flag evaluation in cc-helper.c.
  */
 #include "exec/exec.h"
-#include "replay/host-clock.h"
+#include "replay/virtual-clock.h"
 #include "replay/insn-source.h"
 #include "targets/i386/cpuid.h"
 #include "targets/i386/helper.h"
@@ -68,7 +68,8 @@ void helper_cpuid(CPUState *env)
 void helper_rdtsc(CPUState *env)
 {
     I386CPU *cpu = i386_cpu(env);
-    uint64_t tsc = replay_host_tsc();
+    /* RDTSC ends its block: the count includes it, not yet complete. */
+    uint64_t tsc = replay_tsc(replay_guest_icount(env) - 1);
     uint32_t regs[4] = { (uint32_t)tsc, cpu->regs[R_ECX], (uint32_t)(tsc >> 32),
                          cpu->regs[R_EBX] };
     replay_insn_result(REPLAY_INSN_RDTSC, regs);

@@ -155,4 +155,7 @@ void i386_trans_rdtsc(I386DisasContext *s, const I386Insn *insn)
     (void)insn;
     gen_helper(s, (void *)helper_rdtsc, IR_CALL_NO_RAISE | IR_CALL_NO_READ_GLOBALS,
                IR_TEMP_NONE, 1, IR_TEMP_ENV);
+    /* Last in its block, so the helper knows the exact instruction count
+     * (-icount's clock, replay-virtual-clock.h). */
+    gen_end_block(s);
 }
