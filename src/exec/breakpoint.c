@@ -16,25 +16,12 @@
 #include <stdlib.h>
 
 #include "exec/exec.h"
-
-/* Index of the first breakpoint >= pc. */
-static unsigned bp_lower_bound(const ExecContext *ctx, uint64_t pc)
-{
-    unsigned lo = 0, hi = ctx->nb_breakpoints;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        if (ctx->breakpoints[mid] < pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+#include "util/sorted.h"
 
 bool exec_breakpoint_insert(ExecContext *ctx, uint64_t pc)
 {
     pthread_mutex_lock(&ctx->lock);
-    unsigned i = bp_lower_bound(ctx, pc);
+    unsigned i = sorted_u64_lower_bound(ctx->breakpoints, ctx->nb_breakpoints, pc);
     bool present = i < ctx->nb_breakpoints && ctx->breakpoints[i] == pc;
     bool ok = present;
     if (!present && ctx->nb_breakpoints < EXEC_MAX_BREAKPOINTS) {
@@ -63,7 +50,7 @@ bool exec_breakpoint_insert(ExecContext *ctx, uint64_t pc)
 bool exec_breakpoint_remove(ExecContext *ctx, uint64_t pc)
 {
     pthread_mutex_lock(&ctx->lock);
-    unsigned i = bp_lower_bound(ctx, pc);
+    unsigned i = sorted_u64_lower_bound(ctx->breakpoints, ctx->nb_breakpoints, pc);
     bool present = i < ctx->nb_breakpoints && ctx->breakpoints[i] == pc;
     if (present) {
         for (unsigned j = i; j + 1 < ctx->nb_breakpoints; j++)

@@ -67,7 +67,6 @@ struct GdbStub {
     bool report_pending;
     int report_tid, report_sig;
     char report_reason[48];
-    bool interrupt_pending;     /* Ctrl-C from gdb */
     bool exited;                /* the process ended: W/X sent */
 
     /* Command state (the stub's thread only, while stopped). */

@@ -423,7 +423,6 @@ static void stop_guest(GdbStub *s)
 static void resume_guest(GdbStub *s)
 {
     s->report_pending = false;
-    s->interrupt_pending = false;
     s->stopped = false;
     __atomic_store_n(&s->stop_requested, false, __ATOMIC_RELAXED);
     s->gen++;
@@ -521,12 +520,10 @@ static bool wait_running(GdbStub *s)
                 return false;
             }
             for (ssize_t i = 0; i < r; i++) {
-                if (gdb_reader_feed(&s->rd, buf[i]) == GDB_EV_INTERRUPT) {
-                    pthread_mutex_lock(&s->lock);
-                    s->interrupt_pending = true;
-                    pthread_mutex_unlock(&s->lock);
+                /* Ctrl-C: the stop without a report is SIGINT's.  gdb
+                 * sends nothing else while the guest runs (all-stop). */
+                if (gdb_reader_feed(&s->rd, buf[i]) == GDB_EV_INTERRUPT)
                     return true;
-                }
             }
         }
     }

@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/sorted.h"
+
 /* A block ends when fewer ops or temps than this are left: more than one
  * instruction of any target needs. */
 #define TRANSLATOR_OPS_HEADROOM   512
@@ -50,21 +52,6 @@ static bool translate_one(const TranslatorOps *ops, DisasContextBase *db, CPUSta
     ops->translate_insn(db, cpu);
     db->fetch_jmp = NULL;
     return true;
-}
-
-static bool has_breakpoint(const DisasContextBase *db, uint64_t pc)
-{
-    unsigned lo = 0, hi = db->nb_breakpoints;
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-        if (db->breakpoints[mid] == pc)
-            return true;
-        if (db->breakpoints[mid] < pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
 }
 
 static bool ir_nearly_full(const IRFunc *f)
@@ -105,7 +92,8 @@ int translator_loop(const TranslatorOps *ops, DisasContextBase *db, CPUState *cp
         uint64_t saved_fetched = db->last_fetched;
 
         db->insn_pc = db->pc_next;
-        if (ops->breakpoint && has_breakpoint(db, db->pc_next)) {
+        if (ops->breakpoint &&
+            sorted_u64_contains(db->breakpoints, db->nb_breakpoints, db->pc_next)) {
             if (db->num_insns > 0) {
                 db->is_jmp = DISAS_TOO_MANY;
                 break;

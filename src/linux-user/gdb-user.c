@@ -137,7 +137,6 @@ static void user_kill(void *opaque)
 {
     (void)opaque;
     /* As SIGKILL ends a native process: nothing runs after it. */
-    signal(SIGKILL, SIG_DFL);
     raise(SIGKILL);
     _exit(128 + SIGKILL);
 }

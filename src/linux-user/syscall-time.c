@@ -78,7 +78,7 @@ abi_long put_guest_timeval(LinuxThread *t, uint32_t addr, const struct timeval *
 /* The guest's clock id now (the process's instructions so far). */
 static abi_long guest_clock(LinuxThread *t, clockid_t id, struct timespec *ts)
 {
-    int r = replay_clock_gettime(id, replay_guest_icount(&t->cpu.parent), ts);
+    int r = replay_clock_gettime(id, &t->cpu.parent, ts);
     return r < 0 ? host_to_guest_errno(-r) : 0;
 }
 

@@ -57,14 +57,26 @@ static int clock_kind(clockid_t id)
     }
 }
 
-int replay_clock_gettime(clockid_t id, uint64_t icount, struct timespec *ts)
+static ReplayIcountFn icount_fn;
+
+void replay_set_icount_fn(ReplayIcountFn fn)
+{
+    icount_fn = fn;
+}
+
+static uint64_t guest_icount(CPUState *cpu)
+{
+    return icount_fn ? icount_fn(cpu) : cpu_icount(cpu);
+}
+
+int replay_clock_gettime(clockid_t id, CPUState *cpu, struct timespec *ts)
 {
     if (!icount_on)
         return clock_gettime(id, ts) == 0 ? 0 : -errno;
     int kind = clock_kind(id);
     if (kind < 0)
         return -EINVAL;
-    uint64_t ns = icount << icount_shift;
+    uint64_t ns = guest_icount(cpu) << icount_shift;
     if (kind == 0)
         ns += base_realtime;
     else if (kind == 1)
@@ -85,21 +97,10 @@ int replay_clock_getres(clockid_t id, struct timespec *ts)
     return 0;
 }
 
-uint64_t replay_tsc(uint64_t icount)
+uint64_t replay_rdtsc(CPUState *cpu)
 {
     if (!icount_on)
         return replay_host_tsc();
-    return base_tsc + (icount << icount_shift);
-}
-
-static ReplayIcountFn icount_fn;
-
-void replay_set_icount_fn(ReplayIcountFn fn)
-{
-    icount_fn = fn;
-}
-
-uint64_t replay_guest_icount(CPUState *cpu)
-{
-    return icount_fn ? icount_fn(cpu) : cpu_icount(cpu);
+    /* The count includes the RDTSC, which has not completed. */
+    return base_tsc + ((guest_icount(cpu) - 1) << icount_shift);
 }

@@ -29,20 +29,19 @@
 void replay_icount_enable(unsigned shift);
 bool replay_icount_enabled(void);
 
-/* The guest's clock id at `icount` instructions completed by the
- * process: 0, or -errno (EINVAL for a clock that does not exist). */
-int replay_clock_gettime(clockid_t id, uint64_t icount, struct timespec *ts);
+/* The guest's clock id now, for a system call of the thread on cpu: 0,
+ * or -errno (EINVAL for a clock that does not exist). */
+int replay_clock_gettime(clockid_t id, CPUState *cpu, struct timespec *ts);
 /* Its resolution: 2^N ns with -icount. */
 int replay_clock_getres(clockid_t id, struct timespec *ts);
-/* The time-stamp counter the guest's RDTSC reads. */
-uint64_t replay_tsc(uint64_t icount);
+/* The time-stamp counter RDTSC reads on cpu, from its helper: RDTSC
+ * ends its block, so cpu's count already includes it. */
+uint64_t replay_rdtsc(CPUState *cpu);
 
 /* The instructions the guest has completed, as its clocks count them:
  * the front end's count for the whole process (user mode: every thread)
- * when it set one, else cpu's own.  Called by RDTSC's helper, which ends
- * its block, so cpu's count already includes that one instruction. */
+ * when it set one, else cpu's own. */
 typedef uint64_t (*ReplayIcountFn)(CPUState *cpu);
 void replay_set_icount_fn(ReplayIcountFn fn);
-uint64_t replay_guest_icount(CPUState *cpu);
 
 #endif

@@ -68,8 +68,7 @@ void helper_cpuid(CPUState *env)
 void helper_rdtsc(CPUState *env)
 {
     I386CPU *cpu = i386_cpu(env);
-    /* RDTSC ends its block: the count includes it, not yet complete. */
-    uint64_t tsc = replay_tsc(replay_guest_icount(env) - 1);
+    uint64_t tsc = replay_rdtsc(env);
     uint32_t regs[4] = { (uint32_t)tsc, cpu->regs[R_ECX], (uint32_t)(tsc >> 32),
                          cpu->regs[R_EBX] };
     replay_insn_result(REPLAY_INSN_RDTSC, regs);
