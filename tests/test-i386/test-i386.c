@@ -622,6 +622,10 @@ DEF(x_wrap_maskmovdqu,
     "xchgl %%ebx, %%edi\n\tpcmpeqb %%xmm4, %%xmm4\n\tmaskmovdqu %%xmm4, %%xmm1\n\t"
     "xchgl %%ebx, %%edi")
 DEF(x_wrap_fxrstor_ss, "xchgl %%ebx, %%ebp\n\tfxrstor -0x23(%%ebp)\n\txchgl %%ebx, %%ebp")
+/* MASKMOVQ, by contrast, fails the limit as a whole: #GP. */
+DEF(x_wrap_maskmovq,
+    "xchgl %%ebx, %%edi\n\tpcmpeqb %%mm4, %%mm4\n\tmaskmovq %%mm4, %%mm1\n\temms\n\t"
+    "xchgl %%ebx, %%edi")
 
 static const uint32_t ro_word = 42;
 
@@ -689,6 +693,7 @@ static void sec_exceptions(void)
         { "wrap_pop", x_wrap_pop, 0, 0xfffffffeu }, { "top_load", x_top_load, 0, 0xfffffff0u },
         { "wrap_maskmovdqu", x_wrap_maskmovdqu, 0, 0xfffffff8u },
         { "wrap_fxrstor_ss", x_wrap_fxrstor_ss, 0, 0x20 },
+        { "wrap_maskmovq", x_wrap_maskmovq, 0, 0xfffffffeu },
     };
     for (unsigned k = 0; k < sizeof(xs) / sizeof(xs[0]); k++) {
         struct regs r = { xs[k].a, 0, 0, xs[k].b, 0 };

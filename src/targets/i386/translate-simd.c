@@ -152,11 +152,12 @@ static void trans_row(I386DisasContext *s, const I386Insn *insn, const I386SimdI
                        IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_RAISE,
                        IR_TEMP_NONE, 1, IR_TEMP_ENV);
         IRTemp off = gen_load_areg(s, R_EDI);
-        /* The CPU stores the selected bytes one by one: an operand that
-         * wraps past 4 GiB page-faults on its first byte (fuzz-insn.md,
-         * finding 12) rather than failing the flat segment's limit. */
+        /* MASKMOVDQU stores the selected bytes one by one: wrapping past
+         * 4 GiB it page-faults on its first byte (fuzz-insn.md, finding
+         * 12); MASKMOVQ fails the flat segment's limit as a whole (#GP),
+         * as the reference host does. */
         IRTemp lin = gen_seg_addr(s, gen_seg(s, R_DS), off, d->msize,
-                                  I386_ACC_W | I386_ACC_PIECES);
+                                  I386_ACC_W | (d->msize == 16 ? I386_ACC_PIECES : 0));
         gen_watch_access(s, lin, d->msize, true);
         host = gen_host_addr(s, lin);
     } else if (mem) {
