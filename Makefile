@@ -53,6 +53,7 @@ include src/linux-user/linux-user.mk
 include conformance/conformance.mk
 include tests/unit/unit.mk
 include tests/linux-user/linux-user.mk
+include tests/replay/replay-tests.mk
 include demo/demo.mk
 include tests/oracle/oracle.mk
 include tests/test-i386/test-i386.mk

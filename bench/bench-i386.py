@@ -7,7 +7,7 @@ stdout) into docs/PERFORMANCE.md; progress goes to stderr.
     bench/bench-i386.py --mimic build/mimic-i386 [--busybox /bin/busybox]
                         [--size-mb 50] [--repeat 3] [--budget 300]
                         [--data build/bench/i386-input.txt]
-                        [--kernels DIR] [--fp-rounds 40] [--only TEXT]
+                        [--kernels DIR] [--fp-rounds 40] [--only TEXT] [--no-rr]
 
 Workloads, on a generated text file of --size-mb MB:
   - busybox sha256sum FILE        (32-bit integer arithmetic, rotates)
@@ -17,6 +17,13 @@ multiply, a float SAXPY, a double dot product; --fp-rounds rounds), built
 by bench.mk next to the driver ($BUILD/bench/, or --kernels DIR):
   - fp-sse2                       (-O2 -msse2 -mfpmath=sse)
   - fp-x87                        (-O2 -mfpmath=387)
+Each workload also runs under mimic-i386 with `-icount shift=0`, with
+`-rr record,file=F` and with `-rr replay,file=F` (issue 7), timed and
+checked the same way, for a second table: each mode over plain mimic-i386
+(x86-64 backend), and the log's size, per CPU second of the record run
+and per 10^9 guest instructions (`mimic-rr info`).  A mode that fails is
+"failed" in its cell and explained under the tables; --no-rr leaves the
+table out.
 fp-sse2 exits with status 77 when CPUID does not advertise SSE2; that
 runner is then reported as "not run (SSE2 not advertised)".
 
@@ -129,6 +136,8 @@ def main():
                     help="rounds of the floating-point kernels")
     ap.add_argument("--only", default=None,
                     help="time only the workloads whose name contains this text")
+    ap.add_argument("--no-rr", action="store_true",
+                    help="leave out the icount/record/replay timings")
     args = ap.parse_args()
 
     def say(text):
@@ -170,37 +179,59 @@ def main():
         workloads = [w for w in workloads if args.only in w[0]]
 
     results = {}            # (workload, runner) -> (best seconds, runs) or an error text
+    logs = {}               # workload -> (log bytes, instructions or None)
     scratch = tempfile.mkdtemp(prefix="mimic-bench-")
+
+    def measure(wname, rname, argv, reference):
+        """Times argv up to --repeat times; returns (best or an error
+        text, runs, the native output's digest)."""
+        out = os.path.join(scratch, "out")
+        best, runs, spent = None, 0, 0.0
+        while runs < args.repeat and (runs == 0 or spent < args.budget):
+            say("bench-i386: %s: %s (run %d)" % (wname, rname, runs + 1))
+            seconds, status, err = timed_run(argv, out)
+            digest = file_sha256(out)
+            runs += 1
+            spent += seconds
+            if status == 77 and wname.startswith("fp-sse2"):
+                best = "not run (SSE2 not advertised)"
+                break
+            if status != 0:
+                best = "failed: %s, exit status %d" % (
+                    " ".join(shlex.quote(a) for a in argv),
+                    status) + (": " + err.decode(errors="replace").strip()[:200]
+                               if err else "")
+                break
+            if reference is None:
+                reference = digest
+            elif digest != reference:
+                best = "wrong output (SHA-256 %s, native %s)" % (digest[:16],
+                                                                   reference[:16])
+                break
+            best = seconds if best is None else min(best, seconds)
+        return best, runs, reference
+
     try:
         for wname, wargs in workloads:
             reference = None
             for rname, prefix in runners:
-                argv = prefix + wargs
-                out = os.path.join(scratch, "out")
-                best, runs, spent = None, 0, 0.0
-                while runs < args.repeat and (runs == 0 or spent < args.budget):
-                    say("bench-i386: %s: %s (run %d)" % (wname, rname, runs + 1))
-                    seconds, status, err = timed_run(argv, out)
-                    digest = file_sha256(out)
-                    runs += 1
-                    spent += seconds
-                    if status == 77 and wname.startswith("fp-sse2"):
-                        best = "not run (SSE2 not advertised)"
-                        break
-                    if status != 0:
-                        best = "failed: %s, exit status %d" % (
-                            " ".join(shlex.quote(a) for a in argv),
-                            status) + (": " + err.decode(errors="replace").strip()[:200]
-                                       if err else "")
-                        break
-                    if reference is None:
-                        reference = digest
-                    elif digest != reference:
-                        best = "wrong output (SHA-256 %s, native %s)" % (digest[:16],
-                                                                           reference[:16])
-                        break
-                    best = seconds if best is None else min(best, seconds)
+                best, runs, reference = measure(wname, rname, prefix + wargs, reference)
                 results[(wname, rname)] = (best, runs)
+            if args.no_rr:
+                continue
+            # Deterministic execution and record/replay (issue 7): the
+            # replay runs the log the last record run wrote.
+            log = os.path.join(scratch, "bench.rr")
+            for rname, argv in rr_modes(mimic, wargs, log):
+                if rname == "replay" and not os.path.isfile(log):
+                    results[(wname, rname)] = ("failed: no log (the record run failed)", 0)
+                    continue
+                best, runs, reference = measure(wname, rname, argv, reference)
+                results[(wname, rname)] = (best, runs)
+                if rname == "record" and isinstance(best, float) and os.path.isfile(log):
+                    logs[wname] = (os.path.getsize(log), log_instructions(mimic, log))
+            if os.path.exists(log):
+                os.remove(log)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -250,6 +281,9 @@ def main():
     print()
     print("mimic/native and mimic/QEMU are the x86-64 backend's time over the other's "
           "(lower is better; below 1.0x mimic/QEMU means faster than QEMU).")
+    if not args.no_rr:
+        print()
+        print_rr_table(workloads, results, logs, notes)
     for path in missing_kernels:
         notes.append("- %s is not built (make bench builds it)" % path)
     if notes:
@@ -258,6 +292,89 @@ def main():
         print()
         print("\n".join(notes))
     return 0
+
+
+RR_MODES = ["icount", "record", "replay"]
+
+
+def rr_modes(mimic, wargs, log):
+    """(name, argv) of the record/replay runs of one workload, in order:
+    the replay reads the log the record run wrote."""
+    return [("icount", [mimic, "-icount", "shift=0"] + wargs),
+            ("record", [mimic, "-rr", "record,file=" + log] + wargs),
+            ("replay", [mimic, "-rr", "replay,file=" + log])]
+
+
+def log_instructions(mimic, log):
+    """The recording's instruction count from `mimic-rr info`, or None."""
+    tool = os.path.join(os.path.dirname(mimic), "mimic-rr")
+    try:
+        out = subprocess.run([tool, "info", log], capture_output=True, text=True,
+                             timeout=120).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in out.splitlines():
+        if line.startswith("last instruction count: "):
+            try:
+                return int(line.split(":", 1)[1])
+            except ValueError:
+                return None
+    return None
+
+
+def fmt_ratio2(a, b):
+    """A ratio near 1 (the overheads), with the precision their aims need."""
+    if a is None or b is None or b == 0:
+        return "—"
+    return "%.2fx" % (a / b)
+
+
+def fmt_size(n):
+    if n is None:
+        return "—"
+    for unit, scale in (("MB", 1e6), ("KB", 1e3)):
+        if n >= scale:
+            return "%.1f %s" % (n / scale, unit)
+    return "%d B" % n
+
+
+def print_rr_table(workloads, results, logs, notes):
+    """The record/replay table: each mode's time over plain mimic-i386
+    (x86-64 backend), and the log's size."""
+    print("### Deterministic execution, record and replay")
+    print()
+    print("Each workload under `mimic-i386 -icount shift=0`, `-rr record,file=F` and "
+          "`-rr replay,file=F` (x86-64 backend), as the best CPU time of the same runs "
+          "and checked the same way (a replay's output too); the ratios are over plain "
+          "`mimic-i386`.  Log rate: the log's bytes per CPU second of the record run, "
+          "and per 10^9 guest instructions (from `mimic-rr info`).  Aim (issue 7): "
+          "icount <= 1.05x, record and replay <= 1.2x.")
+    print()
+    print("| workload | mimic x86-64 | icount | record | replay | icount/plain | "
+          "record/plain | replay/plain | log size | log per s | log per 1e9 insns |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for wname, _ in workloads:
+        plain = results.get((wname, "mimic x86-64"), (None, 0))[0]
+        plain = plain if isinstance(plain, float) else None
+        cells, ratios = [], []
+        for mode in RR_MODES:
+            best = results.get((wname, mode), (None, 0))[0]
+            if isinstance(best, float):
+                cells.append(fmt_seconds(best))
+                ratios.append(fmt_ratio2(best, plain))
+            else:
+                text = "not run" if best and best.startswith("not run") else "failed"
+                cells.append(text)
+                ratios.append("—")
+                notes.append("- %s under %s: %s" % (wname, mode, best or "not run"))
+        size, insns = logs.get(wname, (None, None))
+        record = results.get((wname, "record"), (None, 0))[0]
+        rate = fmt_size(size / record) + "/s" if size and isinstance(record, float) \
+            and record > 0 else "—"
+        per_insn = fmt_size(size * 1e9 / insns) if size and insns else "—"
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (
+            wname, fmt_seconds(plain), " | ".join(cells), " | ".join(ratios),
+            fmt_size(size), rate, per_insn))
 
 
 def qemu_version(qemu):

@@ -60,9 +60,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             touch(ev.u.random.bytes, ev.u.random.len);
         }
-        if (ev.kind == REPLAY_EV_SYSCALL)
+        if (ev.kind == REPLAY_EV_SYSCALL) {
+            if (ev.u.syscall.has_out_hash > 1)
+                abort();
             for (uint32_t i = 0; i < ev.u.syscall.count; i++)
                 touch(ev.u.syscall.mem[i].bytes, ev.u.syscall.mem[i].len);
+        }
+        if (ev.kind == REPLAY_EV_CHECKPOINT) {
+            if (ev.u.checkpoint.regs_len > REPLAY_REGS_MAX)
+                abort();
+            touch(ev.u.checkpoint.regs, ev.u.checkpoint.regs_len);
+        }
+        if (ev.kind == REPLAY_EV_STACK) {
+            if (ev.u.stack.path_len > REPLAY_PATH_MAX || ev.u.stack.len > REPLAY_PAYLOAD_MAX)
+                abort();
+            touch((const uint8_t *)ev.u.stack.path, ev.u.stack.path_len);
+            touch(ev.u.stack.bytes, ev.u.stack.len);
+        }
         replay_event_format(&ev, line, sizeof(line));
         if (strlen(line) >= sizeof(line))
             abort();

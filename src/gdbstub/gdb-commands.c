@@ -264,6 +264,25 @@ static bool cmd_legacy_resume(GdbStub *s, const char *p, bool step, bool with_si
     return true;
 }
 
+/* bs / bc: the front end goes back and arranges the stop; every thread
+ * then runs as for 'c' until it comes. */
+static bool cmd_reverse(GdbStub *s, const char *p)
+{
+    if ((strcmp(p, "s") != 0 && strcmp(p, "c") != 0) || !s->ops->reverse ||
+        !s->ops->can_reverse || !s->ops->can_reverse(s->opaque)) {
+        gdb_reply_str(s, "");   /* not supported: an empty reply */
+        return false;
+    }
+    int tid = s->c_tid > 0 ? s->c_tid : s->stop_tid;
+    if (!s->ops->reverse(s->opaque, tid, p[0] == 's')) {
+        gdb_reply_str(s, "E01");
+        return false;
+    }
+    s->nb_actions = 1;
+    s->actions[0] = (GdbAction){ -1, { false, 0, false } };
+    return true;
+}
+
 /* vCont;ACTION[:TID];...  The first action naming a thread wins for it. */
 static bool cmd_vcont(GdbStub *s, const char *p)
 {
@@ -368,9 +387,11 @@ bad:
 static void cmd_query(GdbStub *s, const char *p)
 {
     if (starts(p, "qSupported")) {
+        bool reverse = s->ops->can_reverse && s->ops->reverse && s->ops->can_reverse(s->opaque);
         gdb_reply_fmt(s, "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;"
                          "qXfer:auxv:read+;qXfer:exec-file:read+;swbreak+;hwbreak+;"
-                         "vContSupported+", GDB_PACKET_SIZE);
+                         "vContSupported+%s", GDB_PACKET_SIZE,
+                      reverse ? ";ReverseStep+;ReverseContinue+" : "");
     } else if (strcmp(p, "qC") == 0) {
         gdb_reply_fmt(s, "QC%x", (unsigned)s->stop_tid);
     } else if (strcmp(p, "qfThreadInfo") == 0) {
@@ -450,6 +471,9 @@ bool gdb_handle_packet(GdbStub *s, char *pkt, size_t len)
     case 'C':
     case 'S':
         resumed = cmd_legacy_resume(s, pkt + 1, pkt[0] == 'S', true);
+        break;
+    case 'b':
+        resumed = cmd_reverse(s, pkt + 1);
         break;
     case 'H': {
         const char *p = pkt + 2;

@@ -62,6 +62,12 @@ typedef struct GdbHostOps {
     uint64_t (*icount)(void *opaque, CPUState *cpu);
     /* gdb asked to kill the guest (k, vKill): does not return. */
     void (*kill)(void *opaque);
+    /* Reverse execution (a replay): whether it is offered now, and gdb's
+     * bs (step) / bc on thread tid.  reverse goes back and arranges for
+     * the guest, once resumed, to stop where the command ends and report
+     * it; false (an error reply) when it cannot.  NULL: not offered. */
+    bool (*can_reverse)(void *opaque);
+    bool (*reverse)(void *opaque, int tid, bool step);
 } GdbHostOps;
 
 /* How gdb resumes a thread. */

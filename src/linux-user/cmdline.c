@@ -5,7 +5,8 @@
  *              [-accel tcg[,jit=off]] [-tb-size MB] [-one-insn-per-tb]
  *              [-strace] [-trace-cpu file] [-trace-fpu n] [-trace-follow file]
  *              [-g [host:]port|unix:path[,disconnect=run|stop]]
- *              [-icount shift=N|auto]
+ *              [-icount shift=N|auto[,rr=record|replay,rrfile=F]]
+ *              [-rr record|replay,file=F[,checkpoint=N][,verify]]
  *              [-d items] [-D file] [-version] [-h]
  *              PROGRAM [ARGS...]
  *
@@ -13,7 +14,9 @@
  * program runs (-L, -cpu, -accel, -tb-size, -one-insn-per-tb, -strace)
  * are kept to be given again to the mimic that runs an i386 program the
  * guest execs; the environment is the guest's own by then, and logging
- * stays with this process.
+ * stays with this process, as do -g, the traces and -rr (the recording
+ * is of this process only).  With -rr replay the program may be left
+ * out: the recorded one runs.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +31,6 @@
 #include "util/error.h"
 #include "util/log.h"
 #include "util/options.h"
-
-#define MIMIC_VERSION "0.3"
 
 enum {
     OPT_SYSROOT,
@@ -50,6 +51,7 @@ enum {
     OPT_TRACE_FOLLOW,
     OPT_GDB,
     OPT_ICOUNT,
+    OPT_RR,
 };
 
 static const OptionDef user_options[] = {
@@ -76,8 +78,11 @@ static const OptionDef user_options[] = {
       "take system call results, CPUID, RDTSC and the initial stack from a reference trace",
       0, 0, 0 },
     { "strace", OPT_ARG_NONE, OPT_STRACE, NULL, "log system calls", 0, 0, 0 },
-    { "icount", OPT_ARG_STRING, OPT_ICOUNT, "shift=N|auto",
-      "guest time advances 2^N ns per instruction (auto: N = 3)", 0, 0, 0 },
+    { "icount", OPT_ARG_STRING, OPT_ICOUNT, "shift=N|auto[,rr=record|replay,rrfile=F]",
+      "guest time advances 2^N ns per instruction (auto: N = 3); rr= as -rr", 0, 0, 0 },
+    { "rr", OPT_ARG_STRING, OPT_RR, "record|replay,file=F[,checkpoint=N][,verify]",
+      "record the run into F (a checkpoint every N instructions of a thread), or replay F "
+      "(verify: check it without the guest's output)", 0, 0, 0 },
     { "g", OPT_ARG_STRING, OPT_GDB, "[host:]port|unix:path[,disconnect=run|stop]",
       "wait for gdb on the port (127.0.0.1 unless host is given) or Unix socket; when gdb "
       "goes away the guest runs on (or stays stopped for the next gdb)", 0, 0, 0 },
@@ -131,24 +136,41 @@ static const OptionDef gdb_suboptions[] = {
     { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
 };
 
-enum { ICOUNT_SHIFT };
+enum { ICOUNT_SHIFT, ICOUNT_RR, ICOUNT_RRFILE };
 
 static const OptionDef icount_suboptions[] = {
     { "shift", OPT_ARG_STRING, ICOUNT_SHIFT, NULL, NULL, 0, 0, 0 },
+    { "rr", OPT_ARG_STRING, ICOUNT_RR, NULL, NULL, 0, 0, 0 },
+    { "rrfile", OPT_ARG_STRING, ICOUNT_RRFILE, NULL, NULL, 0, 0, 0 },
     { NULL, 0, 0, NULL, NULL, 0, 0, 0 },
 };
 
-/* -icount [shift=]N|auto */
-static void parse_icount_option(LinuxUserOptions *o, const char *list)
+/* -icount [shift=]N|auto[,rr=record|replay,rrfile=F] (QEMU's spelling of
+ * -rr).  The shift alone is what an exec'd child gets: *child_opt. */
+static void parse_icount_option(LinuxUserOptions *o, const char *list, char **child_opt)
 {
     SubOptParser sp;
     const OptionDef *def;
     OptionValue v;
     int r;
+    const char *rr = NULL, *rrfile = NULL, *shift = NULL;
     o->icount_shift = -1;
     subopts_init(&sp, icount_suboptions, list, "shift", "-icount");
     while ((r = subopts_next(&sp, &def, &v)) == OPTIONS_FOUND) {
         uint64_t n;
+        /* v.str lives only until the next sub-option */
+        char *copy = strdup(v.str);
+        if (!copy)
+            fatal_user_error("out of memory");
+        if (def->id == ICOUNT_RR) {
+            rr = copy;
+            continue;
+        }
+        if (def->id == ICOUNT_RRFILE) {
+            rrfile = copy;
+            continue;
+        }
+        shift = copy;
         if (strcmp(v.str, "auto") == 0)
             o->icount_shift = REPLAY_ICOUNT_AUTO_SHIFT;
         else if (options_parse_uint(v.str, &n) && n <= REPLAY_ICOUNT_MAX_SHIFT)
@@ -160,6 +182,25 @@ static void parse_icount_option(LinuxUserOptions *o, const char *list)
         fatal_user_error("%s", sp.err);
     if (o->icount_shift < 0)
         fatal_user_error("-icount: shift=N or shift=auto is needed");
+    if (rrfile && !rr)
+        fatal_user_error("-icount: rrfile= goes with rr=record or rr=replay");
+    if (rr) {
+        if (strcmp(rr, "record") != 0 && strcmp(rr, "replay") != 0)
+            fatal_user_error("-icount: rr must be record or replay");
+        if (!rrfile || !rrfile[0])
+            fatal_user_error("-icount: rr=%s needs rrfile=F", rr);
+        char *spec = malloc(strlen(rr) + strlen(rrfile) + 8);
+        if (!spec)
+            fatal_user_error("out of memory");
+        sprintf(spec, "%s,file=%s", rr, rrfile);
+        if (o->rr.mode != REPLAY_MODE_OFF)
+            fatal_user_error("-icount rr= and -rr: one of them");
+        replay_parse_option(&o->rr, spec);
+    }
+    *child_opt = malloc(strlen(shift) + 8);
+    if (!*child_opt)
+        fatal_user_error("out of memory");
+    sprintf(*child_opt, "shift=%s", shift);
 }
 
 /* -g ADDR[,disconnect=run|stop] */
@@ -261,9 +302,18 @@ void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
             /* Not passed on to an exec'd child: the port is this run's. */
             parse_gdb_option(o, v.str);
             break;
-        case OPT_ICOUNT:
-            parse_icount_option(o, v.str);
-            add_child_option(o, "-icount", v.str);
+        case OPT_ICOUNT: {
+            char *child;
+            parse_icount_option(o, v.str, &child);
+            add_child_option(o, "-icount", child);
+            break;
+        }
+        case OPT_RR:
+            /* Not passed on to an exec'd child: the recording is this
+             * process's. */
+            if (o->rr.mode != REPLAY_MODE_OFF)
+                fatal_user_error("-rr: given twice");
+            replay_parse_option(&o->rr, v.str);
             break;
         case OPT_STRACE:
             o->strace = true;
@@ -288,8 +338,10 @@ void linux_user_parse_options(LinuxUserOptions *o, int argc, char **argv)
     }
     if (r == OPTIONS_ERROR)
         fatal_user_error("%s", p.err);
-    if (p.index >= argc)
+    if (p.index >= argc && o->rr.mode != REPLAY_MODE_PLAY)
         fatal_user_error("no program given (mimic-i386 -h lists the options)");
+    if (o->rr.mode != REPLAY_MODE_OFF && trace_follow_requested())
+        fatal_user_error("-rr and -trace-follow: one of them (both supply the program's inputs)");
     o->prog_index = p.index;
 }
 

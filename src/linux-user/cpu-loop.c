@@ -20,10 +20,12 @@
  * can restart it (signal.c decides, by SA_RESTART and the call).
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 
 #include "targets/i386/cpu-trace.h"
 #include "linux-user/gdb-user.h"
+#include "linux-user/rr-user.h"
 #include "linux-user/syscall.h"
 #include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
@@ -134,17 +136,34 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
 {
     CPUState *cs = &t->cpu.parent;
     bool tracing = cpu_trace_active(&t->cpu);   /* -trace-cpu */
+    rr_user_thread_begin(t);
+    /* Reverse execution: after a snapshot is restored, every thread starts
+     * over here (t, cs and tracing are not changed after this point). */
+    if (rr_user_snapshots_on() && setjmp(t->rr_restart))
+        rr_user_restarted(t);
     for (;;) {
         bool following = trace_follow_active(t);     /* -trace-follow */
         if (following)
             trace_follow_step(t);
-        if (tracing)
-            cpu_trace_before_exec(&t->cpu);
-        if (linux_gdb)
-            linux_gdb_enter(t);
-        int excp = cpu_exec(cs);
-        if (linux_gdb && linux_gdb_leave(t, excp))
-            excp = EXCP_NONE;
+        /* -rr: checkpoints, thread switches, where to stop (a forked
+         * child stops recording: read each time) */
+        bool rr = replay_mode != REPLAY_MODE_OFF;
+        int excp;
+        if (rr && t->rr_in_syscall) {
+            excp = I386_EXCP_SYSCALL;   /* a restored snapshot had it inside its call */
+        } else {
+            if (rr)
+                rr_user_before_exec(t);
+            if (tracing)
+                cpu_trace_before_exec(&t->cpu);
+            if (linux_gdb)
+                linux_gdb_enter(t);
+            excp = cpu_exec(cs);
+            if (rr)
+                excp = rr_user_after_exec(t, excp);
+            if (linux_gdb && linux_gdb_leave(t, excp))
+                excp = EXCP_NONE;
+        }
         switch (excp) {
         case I386_EXCP_SYSCALL: {
             uint32_t nr = t->cpu.regs[R_EAX];
@@ -152,7 +171,10 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
                 cpu_trace_sync();   /* the call may end the process */
             if (following)
                 trace_follow_syscall_before(t);
-            linux_syscall(t);
+            if (rr)
+                rr_user_syscall(t);
+            else
+                linux_syscall(t);
             if (following)
                 trace_follow_syscall_after(t);
             if ((int32_t)t->cpu.regs[R_EAX] == -EINTR && linux_syscall_restartable(nr)) {
@@ -171,6 +193,10 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
             exception_to_signal(t, excp);
             break;
         }
+        /* Recording: between two chunks of a REP string instruction is no
+         * instruction boundary, where replay could stop: no signal now. */
+        if (excp == EXCP_INTERRUPT && t->cpu.rep_pending && replay_recording())
+            continue;
         linux_deliver_signals(t);
     }
 }

@@ -17,6 +17,7 @@
 
 #include "gdbstub/gdbstub.h"
 #include "linux-user/gdb-user.h"
+#include "linux-user/rr-user.h"
 #include "linux-user/user-internal.h"
 #include "targets/i386/gdb-i386.h"
 #include "util/error.h"
@@ -141,6 +142,17 @@ static void user_kill(void *opaque)
     _exit(128 + SIGKILL);
 }
 
+static bool user_can_reverse(void *opaque)
+{
+    (void)opaque;
+    return rr_user_can_reverse();
+}
+
+static bool user_reverse(void *opaque, int tid, bool step)
+{
+    return rr_user_reverse(opaque, tid, step);
+}
+
 static const GdbHostOps user_gdb_ops = {
     .read_mem = user_read_mem,
     .write_mem = user_write_mem,
@@ -153,6 +165,8 @@ static const GdbHostOps user_gdb_ops = {
     .interrupt = user_interrupt,
     .icount = user_icount,
     .kill = user_kill,
+    .can_reverse = user_can_reverse,
+    .reverse = user_reverse,
 };
 
 void linux_gdb_start(LinuxProcess *proc, LinuxThread *main_thread, const char *spec,
@@ -188,8 +202,14 @@ void linux_gdb_enter(LinuxThread *t)
 {
     GdbResume r;
     t->cpu.parent.exec->watch_hit = false;
-    if (gdbstub_enter_guest(linux_gdb, t->tid, &r))
+    if (gdbstub_enter_guest(linux_gdb, t->tid, &r)) {
         apply_resume(t, r);
+        /* gdb went backwards meanwhile: this thread starts over. */
+        if (rr_user_restart_pending(t)) {
+            gdbstub_leave_guest(linux_gdb, t->tid);
+            rr_user_restart(t);
+        }
+    }
 }
 
 bool linux_gdb_leave(LinuxThread *t, int excp)
@@ -215,6 +235,7 @@ bool linux_gdb_leave(LinuxThread *t, int excp)
     GdbResume r = gdbstub_report(linux_gdb, t->tid, SIGTRAP, reason, breakpoint);
     if (!r.dropped)
         apply_resume(t, r);
+    rr_user_check_restart(t);
     return true;
 }
 
@@ -225,6 +246,7 @@ void linux_gdb_after_syscall(LinuxThread *t)
     /* The step was INT 0x80 (or SYSENTER): it ends with the call. */
     t->gdb_stepping = false;
     apply_resume(t, gdbstub_report(linux_gdb, t->tid, SIGTRAP, NULL, false));
+    rr_user_check_restart(t);
 }
 
 int linux_gdb_signal(LinuxThread *t, int sig)
@@ -232,5 +254,13 @@ int linux_gdb_signal(LinuxThread *t, int sig)
     t->gdb_stepping = false;
     GdbResume r = gdbstub_report(linux_gdb, t->tid, sig, NULL, false);
     set_step(t, r.step);
+    rr_user_check_restart(t);
     return r.signal;
+}
+
+void linux_gdb_stop_here(LinuxThread *t, const char *reason)
+{
+    t->gdb_stepping = false;
+    apply_resume(t, gdbstub_report(linux_gdb, t->tid, SIGTRAP, reason, false));
+    rr_user_check_restart(t);
 }

@@ -29,5 +29,8 @@ void linux_gdb_after_syscall(LinuxThread *t);
 /* A signal sig is about to be delivered to t: gdb hears of it first and
  * answers with the signal to deliver (0: none). */
 int linux_gdb_signal(LinuxThread *t, int sig);
+/* A reverse command ended here (rr-reverse.c): t stops with SIGTRAP and
+ * the stop reply field `reason` ("" for none, "replaylog:begin;"...). */
+void linux_gdb_stop_here(LinuxThread *t, const char *reason);
 
 #endif

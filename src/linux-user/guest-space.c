@@ -35,6 +35,7 @@
 #include "exec/exec.h"
 #include "linux-user/guest-space.h"
 #include "linux-user/guest-space-internal.h"
+#include "replay/replay-capture.h"
 
 /* Beyond the 4 GiB: an access at 0xffffffff of up to 512 bytes (FXSAVE)
  * lands here and faults instead of touching a neighbouring mapping. */
@@ -81,7 +82,7 @@ int guest_host_prot(unsigned flags)
     int prot = 0;
     if (flags & GPAGE_READ)
         prot |= PROT_READ;
-    if ((flags & GPAGE_WRITE) && !(flags & GPAGE_CODE))
+    if ((flags & GPAGE_WRITE) && !(flags & (GPAGE_CODE | GPAGE_TRACK)))
         prot |= PROT_WRITE;
     return prot;
 }
@@ -184,18 +185,29 @@ char *strdup_from_guest(const GuestSpace *gs, uint32_t src, size_t max, int *err
     return s;
 }
 
-int guest_prepare_write(GuestSpace *gs, uint32_t addr, uint32_t len)
+static int prepare_write(GuestSpace *gs, uint32_t addr, uint32_t len, bool bulk)
 {
     if (!guest_access_ok(gs, addr, len, GPAGE_WRITE))
         return -EFAULT;
     if (len == 0)
         return 0;
+    replay_capture_note(addr, len, bulk);   /* -rr record: what a system call wrote */
     uint32_t last = (uint32_t)(((uint64_t)addr + len - 1) >> GUEST_PAGE_BITS);
     for (uint32_t p = addr >> GUEST_PAGE_BITS; p <= last; p++) {
-        if (__atomic_load_n(&gs->flags[p], __ATOMIC_RELAXED) & GPAGE_CODE)
+        if (__atomic_load_n(&gs->flags[p], __ATOMIC_RELAXED) & (GPAGE_CODE | GPAGE_TRACK))
             guest_code_write_fault(gs, p << GUEST_PAGE_BITS);
     }
     return 0;
+}
+
+int guest_prepare_write(GuestSpace *gs, uint32_t addr, uint32_t len)
+{
+    return prepare_write(gs, addr, len, false);
+}
+
+int guest_prepare_write_bulk(GuestSpace *gs, uint32_t addr, uint32_t len)
+{
+    return prepare_write(gs, addr, len, true);
 }
 
 void guest_page_code_added(void *opaque, uint64_t page_addr)
@@ -221,15 +233,57 @@ bool guest_code_write_fault(GuestSpace *gs, uint32_t addr)
     uint8_t f = gs->flags[page];
     bool ours = (f & (GPAGE_VALID | GPAGE_WRITE)) == (GPAGE_VALID | GPAGE_WRITE);
     if (ours) {
-        __atomic_store_n(&gs->flags[page], (uint8_t)(f & ~GPAGE_CODE), __ATOMIC_RELAXED);
+        if ((f & GPAGE_TRACK) && gs->track_save)
+            gs->track_save(gs->track_opaque, page);
+        __atomic_store_n(&gs->flags[page], (uint8_t)(f & ~(GPAGE_CODE | GPAGE_TRACK)),
+                         __ATOMIC_RELAXED);
         guest_apply_prot_locked(gs, page, 1);
     }
     pthread_mutex_unlock(&gs->prot_lock);
-    if (ours && gs->exec) {
+    if (ours && (f & GPAGE_CODE) && gs->exec) {
         uint64_t start = (uint64_t)page << GUEST_PAGE_BITS;
         tb_invalidate_phys_range(gs->exec, start, start + GUEST_PAGE_SIZE);
     }
     return ours;
+}
+
+int guest_track_arm(GuestSpace *gs)
+{
+    pthread_mutex_lock(&gs->prot_lock);
+    for (uint32_t p = 0; p < GUEST_NB_PAGES; p++)
+        if (gs->flags[p] & GPAGE_VALID)
+            gs->flags[p] |= GPAGE_TRACK;
+    int r = 0;
+    /* Only the writable pages change host protection. */
+    for (uint32_t p = 0; p < GUEST_NB_PAGES && r == 0;) {
+        if ((gs->flags[p] & (GPAGE_VALID | GPAGE_WRITE)) != (GPAGE_VALID | GPAGE_WRITE)) {
+            p++;
+            continue;
+        }
+        uint32_t n = 1;
+        while (p + n < GUEST_NB_PAGES &&
+               (gs->flags[p + n] & (GPAGE_VALID | GPAGE_WRITE)) == (GPAGE_VALID | GPAGE_WRITE))
+            n++;
+        r = guest_apply_prot_locked(gs, p, n);
+        p += n;
+    }
+    pthread_mutex_unlock(&gs->prot_lock);
+    return r;
+}
+
+void guest_track_save_range(GuestSpace *gs, uint32_t addr, uint64_t len)
+{
+    if (!gs->track_save || len == 0)
+        return;
+    uint64_t end = ((uint64_t)addr + len + GUEST_PAGE_SIZE - 1) >> GUEST_PAGE_BITS;
+    pthread_mutex_lock(&gs->prot_lock);
+    for (uint64_t p = addr >> GUEST_PAGE_BITS; p < end && p < GUEST_NB_PAGES; p++) {
+        if (gs->flags[p] & GPAGE_TRACK) {
+            gs->track_save(gs->track_opaque, (uint32_t)p);
+            gs->flags[p] &= (uint8_t)~GPAGE_TRACK;
+        }
+    }
+    pthread_mutex_unlock(&gs->prot_lock);
 }
 
 bool guest_code_read(const GuestSpace *gs, uint64_t addr, void *buf, unsigned len)

@@ -33,6 +33,10 @@ enum {
     GPAGE_EXEC = 1u << 3,
     GPAGE_CODE = 1u << 4,      /* holds translated code: host-protected read-only */
     GPAGE_ANON = 1u << 5,
+    /* Snapshots for reverse execution (linux-user/rr-snapshot.c): the
+     * page's contents are not saved in the current snapshot epoch yet,
+     * so it is host read-only and the first change saves them. */
+    GPAGE_TRACK = 1u << 6,
 };
 
 /*
@@ -62,6 +66,10 @@ typedef struct GuestSpace {
      * it is held and no guest memory is touched. */
     pthread_mutex_t prot_lock;
     struct ExecContext *exec;  /* the translation cache to invalidate */
+    /* GPAGE_TRACK: saves page's contents before they change (under
+     * prot_lock, possibly in the fault handler: no allocation). */
+    void (*track_save)(void *opaque, uint32_t page);
+    void *track_opaque;
     bool read_implies_exec;    /* no PT_GNU_STACK: PROT_READ means PROT_EXEC */
     size_t reserved;           /* bytes reserved at base (4 GiB + guard) */
 } GuestSpace;
@@ -110,6 +118,10 @@ void guest_space_destroy(GuestSpace *gs);
  * detection would fail with EFAULT, not fault).  0 or -EFAULT.
  */
 int guest_prepare_write(GuestSpace *gs, uint32_t addr, uint32_t len);
+/* The same for a bulk buffer (read's): while recording, a call that
+ * returns a byte count is taken to have written that many bytes of its
+ * bulk buffers (replay/replay-capture.h). */
+int guest_prepare_write_bulk(GuestSpace *gs, uint32_t addr, uint32_t len);
 
 /* ExecConfig.page_code_added (opaque = the GuestSpace). */
 void guest_page_code_added(void *opaque, uint64_t page_addr);
@@ -118,11 +130,18 @@ void guest_page_code_added(void *opaque, uint64_t page_addr);
 bool guest_code_read(const GuestSpace *gs, uint64_t addr, void *buf, unsigned len);
 /*
  * A write to guest page `addr` faulted although the guest may write
- * there (the page holds translated code and is host read-only): makes it
- * writable and drops the code on it.  False when the page is not
- * guest-writable, i.e. the fault is the guest's.
+ * there (the page holds translated code, or its contents are tracked,
+ * and it is host read-only): saves tracked contents, makes it writable
+ * and drops the code on it.  False when the page is not guest-writable,
+ * i.e. the fault is the guest's.
  */
 bool guest_code_write_fault(GuestSpace *gs, uint32_t addr);
+
+/* Snapshots: every mapped page gets GPAGE_TRACK (0 or -errno). */
+int guest_track_arm(GuestSpace *gs);
+/* The contents of [addr, addr + len) are about to go (unmapped, mapped
+ * over, moved, zeroed): saves those of tracked pages first. */
+void guest_track_save_range(GuestSpace *gs, uint32_t addr, uint64_t len);
 
 /*
  * The address-space operations behind the mmap family (mmap.c), for

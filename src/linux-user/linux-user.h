@@ -10,6 +10,9 @@
 #include <stdint.h>
 
 #include "jit/backend.h"
+#include "replay/replay.h"
+
+#define MIMIC_VERSION "0.3"
 
 struct I386Model;
 
@@ -24,6 +27,7 @@ typedef struct LinuxUserOptions {
     const char *gdb;                /* -g: where to wait for gdb, or NULL */
     bool gdb_disconnect_stop;       /* -g ...,disconnect=stop */
     int icount_shift;               /* -icount shift=N, or -1 */
+    ReplayOptions rr;               /* -rr, or -icount ...,rr=,rrfile= */
     const char *argv0;              /* -0: the guest's argv[0] */
     /* -E var=val and -U var, in command-line order: "var=val" or "var" */
     char **env_edits;

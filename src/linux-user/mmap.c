@@ -103,6 +103,7 @@ static void invalidate(GuestSpace *gs, uint32_t addr, uint64_t len)
 /* Puts the reservation back over [addr, addr + len). */
 static int reserve(GuestSpace *gs, uint32_t addr, uint64_t len)
 {
+    guest_track_save_range(gs, addr, len);   /* snapshots: the contents go */
     void *p = mmap(g2h(gs, addr), len, PROT_NONE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     return p == MAP_FAILED ? -errno : 0;
@@ -131,6 +132,7 @@ static int host_map(GuestSpace *gs, uint32_t addr, uint32_t len, int hprot, int 
 {
     int type = flags & MAP_TYPE;
     int hflags = type | (flags & HOST_PASS_FLAGS);
+    guest_track_save_range(gs, addr, len);   /* snapshots: mapped over */
     if (flags & MAP_ANONYMOUS) {
         void *p = mmap(g2h(gs, addr), len, hprot, hflags | MAP_FIXED, -1, 0);
         return p == MAP_FAILED ? -errno : 0;
@@ -270,12 +272,12 @@ int guest_mprotect(GuestSpace *gs, uint32_t addr, uint32_t len, int prot)
     uint32_t i = 0;
     while (i < n && r == 0) {
         uint8_t old = gs->flags[first + i];
-        uint8_t nf = (uint8_t)((old & (GPAGE_VALID | GPAGE_ANON | GPAGE_CODE)) | access);
+        uint8_t nf = (uint8_t)((old & (GPAGE_VALID | GPAGE_ANON | GPAGE_CODE | GPAGE_TRACK)) | access);
         int hprot = guest_host_prot(nf);
         uint32_t j = i + 1;
         while (j < n) {
             uint8_t o2 = gs->flags[first + j];
-            uint8_t n2 = (uint8_t)((o2 & (GPAGE_VALID | GPAGE_ANON | GPAGE_CODE)) | access);
+            uint8_t n2 = (uint8_t)((o2 & (GPAGE_VALID | GPAGE_ANON | GPAGE_CODE | GPAGE_TRACK)) | access);
             if (guest_host_prot(n2) != hprot)
                 break;
             j++;
@@ -290,7 +292,7 @@ int guest_mprotect(GuestSpace *gs, uint32_t addr, uint32_t len, int prot)
             if ((o & GPAGE_EXEC) && !(access & GPAGE_EXEC))
                 lost_exec = true;
             gs->flags[first + k] =
-                (uint8_t)((o & (GPAGE_VALID | GPAGE_ANON | GPAGE_CODE)) | access);
+                (uint8_t)((o & (GPAGE_VALID | GPAGE_ANON | GPAGE_CODE | GPAGE_TRACK)) | access);
         }
         i = j;
     }
@@ -309,6 +311,9 @@ int guest_mprotect(GuestSpace *gs, uint32_t addr, uint32_t len, int prot)
 static int move_mapping(GuestSpace *gs, uint32_t old, uint32_t old_len, uint32_t new,
                         uint32_t new_len)
 {
+    /* snapshots: both the pages that move and those they land on */
+    guest_track_save_range(gs, old, old_len);
+    guest_track_save_range(gs, new, new_len);
     void *p = mremap(g2h(gs, old), old_len, new_len, MREMAP_MAYMOVE | MREMAP_FIXED,
                      g2h(gs, new));
     if (p == MAP_FAILED)
@@ -515,6 +520,8 @@ SYSCALL_DECL(madvise)
         return 0;
     if (!guest_access_ok(gs, addr, (uint32_t)len, 0))
         return -ENOMEM;
+    if (advice == MADV_DONTNEED || advice == MADV_FREE || advice == MADV_REMOVE)
+        guest_track_save_range(gs, addr, len);   /* snapshots: zeroed next */
     if (madvise(g2h(gs, addr), len, advice) < 0)
         return host_to_guest_errno(errno);
     /* These replace the contents (zero pages, or the file again). */

@@ -50,6 +50,7 @@
 #endif
 
 #include "jit/codebuf.h"
+#include "linux-user/rr-user.h"
 #include "linux-user/syscall-internal.h"
 #include "linux-user/user-internal.h"
 #include "util/log.h"
@@ -108,6 +109,7 @@ static void atfork_child(void)
     }
     __atomic_store_n(&proc->pending, 0, __ATOMIC_SEQ_CST);
     memset(&proc->sigqueue, 0, sizeof(proc->sigqueue));
+    rr_user_fork_child();   /* the recording is the parent's */
 }
 
 void linux_process_atfork_init(LinuxProcess *proc)
@@ -203,6 +205,15 @@ static abi_long do_vfork(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_
                          uint32_t tls, uint32_t ctid)
 {
     LinuxProcess *proc = t->proc;
+    if (replay_recording()) {
+        /* A child sharing our memory would write into it unrecorded: a
+         * fork that the parent waits for instead (what the child writes
+         * before its exec, posix_spawn's error, is lost). */
+        abi_long r = do_fork(t, flags & ~(uint32_t)CLONE_VM, ptid, tls, ctid);
+        if (r == 0 && newsp)
+            t->cpu.regs[R_ESP] = newsp;
+        return r;
+    }
     LinuxThread *c = linux_thread_new(proc);
     if (!c)
         return -EAGAIN;

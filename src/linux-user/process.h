@@ -10,6 +10,7 @@
 #define MIMIC_LINUX_USER_PROCESS_H
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -126,6 +127,19 @@ typedef struct LinuxThread {
     GuestSigAction *sigact;
     void *host_sigstack;        /* the fault handler's sigaltstack */
     bool gdb_stepping;          /* gdb asked for one instruction (gdb-user.c) */
+    /* -rr (rr-user.c): this thread's next checkpoint and the end of its
+     * time slice, in its own instruction count */
+    uint64_t rr_next_checkpoint, rr_slice_end;
+    uint64_t rr_raised;         /* pending signals an instruction raised */
+    bool rr_in_syscall;         /* replay: inside its system call (snapshots keep it) */
+    /* reverse execution (rr-reverse.c, rr-snapshot.c): the restore this
+     * thread has caught up with, where its cpu loop starts over, and a
+     * breakpoint lifted for one instruction */
+    uint64_t rr_gen;
+    jmp_buf rr_restart;
+    bool rr_over;
+    uint32_t rr_over_pc;
+    uint64_t rr_over_icount;
 } LinuxThread;
 
 static inline LinuxThread *linux_thread(CPUState *cs)

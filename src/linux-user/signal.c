@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "linux-user/gdb-user.h"
+#include "linux-user/rr-user.h"
 #include "linux-user/safe-syscall.h"
 #include "linux-user/signal-internal.h"
 #include "linux-user/syscall-impl.h"
@@ -339,6 +340,7 @@ void linux_force_signal(LinuxThread *t, int sig, int code, uint32_t addr)
         t->blocked &= ~BIT(sig);
     }
     pthread_mutex_unlock(&proc->sig_lock);
+    t->rr_raised |= BIT(sig);   /* -rr: replay raises it the same way */
     linux_signal_record(proc, t, sig, &info);
 }
 
@@ -346,6 +348,7 @@ void linux_force_signal(LinuxThread *t, int sig, int code, uint32_t addr)
 
 _Noreturn void linux_die_by_signal(int sig)
 {
+    rr_user_process_exit(linux_current, true, sig);
     if (linux_gdb)
         gdbstub_exit(linux_gdb, 0, sig);
     log_flush();
@@ -438,7 +441,9 @@ void linux_deliver_signals(LinuxThread *t)
         GuestSiginfo info;
         discard_ignored(t->sigact, &t->pending, &t->sigqueue);
         discard_ignored(t->sigact, &proc->pending, &proc->sigqueue);
-        int sig = sig_dequeue(t, ~t->blocked, &info);
+        /* -rr: which signal comes here is the recording's */
+        int sig = replay_mode != REPLAY_MODE_OFF ? rr_user_next_signal(t, ~t->blocked, &info)
+                                                 : sig_dequeue(t, ~t->blocked, &info);
         if (!sig)
             break;
         if (linux_gdb) {
@@ -487,6 +492,7 @@ void linux_deliver_signals(LinuxThread *t)
             continue;
         }
         t->saved_blocked_valid = false;
+        t->cpu.rep_pending = 0;   /* the handler runs; the REP restarts later */
         uint64_t blocked = t->blocked | ka.mask;
         if (!(ka.flags & GUEST_SA_NODEFER))
             blocked |= BIT(sig);
@@ -511,6 +517,10 @@ void linux_deliver_signals(LinuxThread *t)
  */
 bool sig_wait(LinuxThread *t, uint64_t also, const struct timespec *deadline)
 {
+    /* Nothing arrives from outside during a replay: the recording says
+     * which signal came (rr_user_next_signal). */
+    if (replay_playing())
+        return true;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -552,6 +562,18 @@ static void host_async_handler(int sig, siginfo_t *si, void *uc)
     if (sig == KICK_SIGNAL) {
         if (t)
             cpu_exit(&t->cpu.parent);
+        errno = saved_errno;
+        return;
+    }
+    if (replay_playing()) {
+        /* The guest gets the recording's signals only.  The user's ^C
+         * (or a kill) still ends the replay. */
+        if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
+            static const char msg[] = "mimic-i386: replay: interrupted\n";
+            ssize_t n = write(2, msg, sizeof(msg) - 1);
+            (void)n;
+            _exit(128 + sig);
+        }
         errno = saved_errno;
         return;
     }

@@ -18,6 +18,7 @@
 
 #include "linux-user/gdb-user.h"
 #include "linux-user/linux-user.h"
+#include "linux-user/rr-user.h"
 #include "linux-user/trace-follow.h"
 #include "linux-user/user-internal.h"
 #include "replay/host-random.h"
@@ -57,7 +58,10 @@ static char *self_exe(void)
 int linux_user_run(const LinuxUserOptions *opts, int argc, char **argv, char **envp)
 {
     static LinuxProcess proc;
-    const char *prog = argv[opts->prog_index];
+    /* Replay opens the recording first: it may name the program. */
+    rr_user_open(opts, argc, argv);
+    bool have_prog = opts->prog_index < argc;
+    const char *prog = have_prog ? argv[opts->prog_index] : rr_user_recorded_program();
     char q[UTIL_QUOTE_MAX];
     util_quote(q, sizeof(q), prog, (unsigned)strlen(prog));
 
@@ -111,13 +115,14 @@ int linux_user_run(const LinuxUserOptions *opts, int argc, char **argv, char **e
     if ((r = linux_thread_host_init(t)) < 0)
         fatal_user_error("cannot set up a signal stack: %s", strerror(-r));
 
-    /* The guest's argv: argv[0] from -0 if given. */
-    int gargc = argc - opts->prog_index;
+    /* The guest's argv: argv[0] from -0 if given.  (Replay puts the
+     * recorded stack over this one.) */
+    int gargc = have_prog ? argc - opts->prog_index : 1;
     char **gargv = calloc((size_t)gargc + 1, sizeof(*gargv));
     if (!gargv)
         fatal_user_error("out of memory");
     for (int i = 0; i < gargc; i++)
-        gargv[i] = argv[opts->prog_index + i];
+        gargv[i] = have_prog ? argv[opts->prog_index + i] : (char *)prog;
     if (opts->argv0)
         gargv[0] = (char *)opts->argv0;
     char **genv = linux_user_environment(opts, envp);
@@ -153,6 +158,7 @@ int linux_user_run(const LinuxUserOptions *opts, int argc, char **argv, char **e
         replay_set_icount_fn(process_icount);
     }
     trace_follow_start(t);   /* -trace-follow: the reference's stack and registers */
+    rr_user_initial_stack(t);   /* -rr: logged, or the recording's put in place */
     linux_fault_init();
     linux_signal_init(&proc, t);
     linux_process_atfork_init(&proc);

@@ -30,7 +30,7 @@ const void *guest_in_ptr(LinuxThread *t, uint32_t addr, uint32_t len)
 void *guest_out_ptr(LinuxThread *t, uint32_t addr, uint32_t len)
 {
     GuestSpace *gs = &t->proc->space;
-    if (guest_prepare_write(gs, addr, len) != 0)
+    if (guest_prepare_write_bulk(gs, addr, len) != 0)
         return NULL;
     return g2h(gs, addr);
 }

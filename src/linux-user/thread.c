@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "linux-user/gdb-user.h"
+#include "linux-user/rr-user.h"
 #include "linux-user/syscall-impl.h"
 #include "linux-user/user-internal.h"
 #include "util/log.h"
@@ -177,7 +178,7 @@ static void exit_robust_list(LinuxThread *t)
 
 _Noreturn void linux_process_exit(LinuxThread *t, int code)
 {
-    (void)t;
+    rr_user_process_exit(t, false, code & 0xff);
     if (linux_gdb)
         gdbstub_exit(linux_gdb, code, 0);
     log_flush();
@@ -201,6 +202,8 @@ _Noreturn void linux_thread_exit(LinuxThread *t, int code)
     }
     if (linux_gdb)
         gdbstub_thread_exit(linux_gdb, t->tid);
+    /* The next thread may run once clear_child_tid is written. */
+    rr_user_thread_exit(t);
     /* From here no handler may look at t. */
     sigset_t all;
     sigfillset(&all);

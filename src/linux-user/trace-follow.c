@@ -56,6 +56,11 @@ void trace_follow_request(const char *path)
     fl.path = path;
 }
 
+bool trace_follow_requested(void)
+{
+    return fl.path != NULL;
+}
+
 bool trace_follow_active(LinuxThread *t)
 {
     return fl.t && fl.t == t && fl.pid == getpid();

@@ -26,6 +26,7 @@ struct LinuxThread;
 
 /* The command line named the reference (opened by trace_follow_start). */
 void trace_follow_request(const char *path);
+bool trace_follow_requested(void);
 
 /* After the program is loaded, before its first instruction: opens the
  * reference and takes its initial stack and registers.  A reference that

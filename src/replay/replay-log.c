@@ -38,6 +38,13 @@
 /* magic, version, header length; the strings; two u64; the CRC. */
 #define HEADER_FIXED (16 + 3 * 4 + 16 + 4)
 #define HEADER_MAX (HEADER_FIXED + 3 * REPLAY_STRING_MAX)
+/* The fixed parts of the variable-length payloads (docs/replay-format.md):
+ * SYSCALL nr, 6 args, result, out-hash flag and hash, piece count;
+ * CHECKPOINT pc, two hashes, regs_len; STACK sp, auxv addr and length,
+ * path length, stack length. */
+#define SYSCALL_FIXED (4 + 6 * 8 + 8 + 1 + 8 + 4)
+#define CHECKPOINT_FIXED (3 * 8 + 4)
+#define STACK_FIXED (8 + 8 + 4 + 4 + 4)
 
 static const ZFrameFormat replay_frames = {
     .magic = REPLAY_FRAME_MAGIC,
@@ -154,7 +161,9 @@ static uint64_t payload_len(const ReplayEvent *ev, bool *bad)
     *bad = false;
     switch (ev->kind) {
     case REPLAY_EV_SYSCALL: {
-        uint64_t n = 16;
+        if (ev->u.syscall.has_out_hash > 1)
+            break;
+        uint64_t n = SYSCALL_FIXED;
         for (uint32_t i = 0; i < ev->u.syscall.count; i++)
             n += 12 + (uint64_t)ev->u.syscall.mem[i].len;
         return n;
@@ -168,9 +177,15 @@ static uint64_t payload_len(const ReplayEvent *ev, bool *bad)
     case REPLAY_EV_SWITCH:
         return 4;
     case REPLAY_EV_CHECKPOINT:
-        return 24;
+        if (ev->u.checkpoint.regs_len > REPLAY_REGS_MAX)
+            break;
+        return CHECKPOINT_FIXED + ev->u.checkpoint.regs_len;
     case REPLAY_EV_EXIT:
         return 5;
+    case REPLAY_EV_STACK:
+        if (ev->u.stack.path_len > REPLAY_PATH_MAX)
+            break;
+        return STACK_FIXED + (uint64_t)ev->u.stack.path_len + ev->u.stack.len;
     }
     *bad = true;
     return 0;
@@ -181,9 +196,14 @@ static void encode_payload(const ReplayEvent *ev, uint8_t *p)
     switch (ev->kind) {
     case REPLAY_EV_SYSCALL:
         st_le32(p, ev->u.syscall.nr);
-        st_le64(p + 4, ev->u.syscall.result);
-        st_le32(p + 12, ev->u.syscall.count);
-        p += 16;
+        for (int i = 0; i < 6; i++)
+            st_le64(p + 4 + 8 * i, ev->u.syscall.args[i]);
+        st_le64(p + 52, ev->u.syscall.result);
+        p[60] = ev->u.syscall.has_out_hash;
+        /* Zero without the flag: one byte string per event. */
+        st_le64(p + 61, ev->u.syscall.has_out_hash ? ev->u.syscall.out_hash : 0);
+        st_le32(p + 69, ev->u.syscall.count);
+        p += SYSCALL_FIXED;
         for (uint32_t i = 0; i < ev->u.syscall.count; i++) {
             const ReplayMem *m = &ev->u.syscall.mem[i];
             st_le64(p, m->addr);
@@ -213,11 +233,27 @@ static void encode_payload(const ReplayEvent *ev, uint8_t *p)
         st_le64(p, ev->u.checkpoint.pc);
         st_le64(p + 8, ev->u.checkpoint.cpu_hash);
         st_le64(p + 16, ev->u.checkpoint.mem_hash);
+        st_le32(p + 24, ev->u.checkpoint.regs_len);
+        if (ev->u.checkpoint.regs_len)
+            memcpy(p + CHECKPOINT_FIXED, ev->u.checkpoint.regs, ev->u.checkpoint.regs_len);
         break;
     case REPLAY_EV_EXIT:
         p[0] = ev->u.exit.killed ? 1 : 0;
         st_le32(p + 1, ev->u.exit.code);
         break;
+    case REPLAY_EV_STACK: {
+        uint32_t pl = ev->u.stack.path_len;
+        st_le64(p, ev->u.stack.sp);
+        st_le64(p + 8, ev->u.stack.auxv_addr);
+        st_le32(p + 16, ev->u.stack.auxv_len);
+        st_le32(p + 20, pl);
+        if (pl)
+            memcpy(p + 24, ev->u.stack.path, pl);
+        st_le32(p + 24 + pl, ev->u.stack.len);
+        if (ev->u.stack.len)
+            memcpy(p + STACK_FIXED + pl, ev->u.stack.bytes, ev->u.stack.len);
+        break;
+    }
     }
 }
 
@@ -392,11 +428,17 @@ static int fail(ReplayLogReader *r, const char *why)
 
 static int parse_syscall(ReplayLogReader *r, const uint8_t *p, uint32_t len, ReplayEvent *ev)
 {
-    if (len < 16)
+    if (len < SYSCALL_FIXED)
         return fail(r, "system call event too short");
-    uint32_t count = ld_le32(p + 12);
+    uint8_t has_hash = p[60];
+    if (has_hash > 1)
+        return fail(r, "system call event's out-hash flag is not 0 or 1");
+    uint64_t out_hash = ld_le64(p + 61);
+    if (!has_hash && out_hash)
+        return fail(r, "system call event has an out hash without its flag");
+    uint32_t count = ld_le32(p + 69);
     /* Each piece takes at least 12 bytes: bounds the allocation. */
-    if (count > (len - 16) / 12)
+    if (count > (len - SYSCALL_FIXED) / 12)
         return fail(r, "system call event claims more memory pieces than it holds");
     if (count > r->mem_cap) {
         ReplayMem *m = realloc(r->mem, count * sizeof(*m));
@@ -405,7 +447,7 @@ static int parse_syscall(ReplayLogReader *r, const uint8_t *p, uint32_t len, Rep
         r->mem = m;
         r->mem_cap = count;
     }
-    const uint8_t *q = p + 16, *end = p + len;
+    const uint8_t *q = p + SYSCALL_FIXED, *end = p + len;
     for (uint32_t i = 0; i < count; i++) {
         if (end - q < 12)
             return fail(r, "system call memory piece runs past the event");
@@ -420,9 +462,52 @@ static int parse_syscall(ReplayLogReader *r, const uint8_t *p, uint32_t len, Rep
     if (q != end)
         return fail(r, "system call event has trailing bytes");
     ev->u.syscall.nr = ld_le32(p);
-    ev->u.syscall.result = ld_le64(p + 4);
+    for (int i = 0; i < 6; i++)
+        ev->u.syscall.args[i] = ld_le64(p + 4 + 8 * i);
+    ev->u.syscall.result = ld_le64(p + 52);
+    ev->u.syscall.has_out_hash = has_hash;
+    ev->u.syscall.out_hash = out_hash;
     ev->u.syscall.count = count;
     ev->u.syscall.mem = r->mem;
+    return 1;
+}
+
+static int parse_checkpoint(ReplayLogReader *r, const uint8_t *p, uint32_t len, ReplayEvent *ev)
+{
+    if (len < CHECKPOINT_FIXED)
+        return fail(r, "checkpoint event too short");
+    uint32_t n = ld_le32(p + 24);
+    if (n > REPLAY_REGS_MAX)
+        return fail(r, "checkpoint event's register image is over 4096 bytes");
+    if (len - CHECKPOINT_FIXED != n)
+        return fail(r, "checkpoint event's register image does not end at its payload's end");
+    ev->u.checkpoint.pc = ld_le64(p);
+    ev->u.checkpoint.cpu_hash = ld_le64(p + 8);
+    ev->u.checkpoint.mem_hash = ld_le64(p + 16);
+    ev->u.checkpoint.regs_len = n;
+    ev->u.checkpoint.regs = n ? p + CHECKPOINT_FIXED : NULL;
+    return 1;
+}
+
+static int parse_stack(ReplayLogReader *r, const uint8_t *p, uint32_t len, ReplayEvent *ev)
+{
+    if (len < STACK_FIXED)
+        return fail(r, "stack event too short");
+    uint32_t pl = ld_le32(p + 20);
+    if (pl > REPLAY_PATH_MAX)
+        return fail(r, "stack event's program path is over 4096 bytes");
+    if (pl > len - STACK_FIXED)
+        return fail(r, "stack event's program path runs past the event");
+    uint32_t n = ld_le32(p + 24 + pl);
+    if (n != len - STACK_FIXED - pl)
+        return fail(r, "stack event's stack bytes do not end at its payload's end");
+    ev->u.stack.sp = ld_le64(p);
+    ev->u.stack.auxv_addr = ld_le64(p + 8);
+    ev->u.stack.auxv_len = ld_le32(p + 16);
+    ev->u.stack.path_len = pl;
+    ev->u.stack.path = pl ? (const char *)p + 24 : NULL;
+    ev->u.stack.len = n;
+    ev->u.stack.bytes = n ? p + STACK_FIXED + pl : NULL;
     return 1;
 }
 
@@ -431,7 +516,7 @@ static int parse_payload(ReplayLogReader *r, const uint8_t *p, uint32_t len, Rep
 {
     static const uint32_t fixed[REPLAY_EV_KINDS] = {
         [REPLAY_EV_NONDET] = 20, [REPLAY_EV_SIGNAL] = 4 + REPLAY_SIGINFO_BYTES,
-        [REPLAY_EV_SWITCH] = 4, [REPLAY_EV_CHECKPOINT] = 24, [REPLAY_EV_EXIT] = 5,
+        [REPLAY_EV_SWITCH] = 4, [REPLAY_EV_EXIT] = 5,
     };
     if (ev->kind == 0 || ev->kind >= REPLAY_EV_KINDS)
         return fail(r, "unknown event kind");
@@ -440,6 +525,10 @@ static int parse_payload(ReplayLogReader *r, const uint8_t *p, uint32_t len, Rep
     switch (ev->kind) {
     case REPLAY_EV_SYSCALL:
         return parse_syscall(r, p, len, ev);
+    case REPLAY_EV_CHECKPOINT:
+        return parse_checkpoint(r, p, len, ev);
+    case REPLAY_EV_STACK:
+        return parse_stack(r, p, len, ev);
     case REPLAY_EV_RANDOM:
         ev->u.random.len = len;
         ev->u.random.bytes = p;
@@ -455,11 +544,6 @@ static int parse_payload(ReplayLogReader *r, const uint8_t *p, uint32_t len, Rep
         break;
     case REPLAY_EV_SWITCH:
         ev->u.sw.next_tid = ld_le32(p);
-        break;
-    case REPLAY_EV_CHECKPOINT:
-        ev->u.checkpoint.pc = ld_le64(p);
-        ev->u.checkpoint.cpu_hash = ld_le64(p + 8);
-        ev->u.checkpoint.mem_hash = ld_le64(p + 16);
         break;
     case REPLAY_EV_EXIT:
         if (p[0] > 1)
@@ -547,7 +631,7 @@ const char *replay_event_name(unsigned kind)
         [REPLAY_EV_SYSCALL] = "syscall", [REPLAY_EV_RANDOM] = "random",
         [REPLAY_EV_NONDET] = "nondet",   [REPLAY_EV_SIGNAL] = "signal",
         [REPLAY_EV_SWITCH] = "switch",   [REPLAY_EV_CHECKPOINT] = "checkpoint",
-        [REPLAY_EV_EXIT] = "exit",
+        [REPLAY_EV_EXIT] = "exit",       [REPLAY_EV_STACK] = "stack",
     };
     return kind < REPLAY_EV_KINDS && names[kind] ? names[kind] : "?";
 }
@@ -576,6 +660,20 @@ static void put_hex(char *buf, size_t len, size_t *pos, const uint8_t *b, uint32
         put(buf, len, pos, "...");
 }
 
+/* A path from the log: printable ASCII as is, anything else (a space,
+ * a newline, a byte over 0x7e) as \xNN so the dump stays one line and
+ * the path's end is unambiguous. */
+static void put_text(char *buf, size_t len, size_t *pos, const char *s, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c > 0x20 && c < 0x7f && c != '\\')
+            put(buf, len, pos, "%c", c);
+        else
+            put(buf, len, pos, "\\x%02x", c);
+    }
+}
+
 void replay_event_format(const ReplayEvent *ev, char *buf, size_t len)
 {
     size_t pos = 0;
@@ -586,8 +684,13 @@ void replay_event_format(const ReplayEvent *ev, char *buf, size_t len)
         replay_event_name(ev->kind));
     switch (ev->kind) {
     case REPLAY_EV_SYSCALL:
-        put(buf, len, &pos, " nr=%" PRIu32 " result=0x%" PRIx64 " writes=%" PRIu32,
-            ev->u.syscall.nr, ev->u.syscall.result, ev->u.syscall.count);
+        put(buf, len, &pos, " nr=%" PRIu32 " args=", ev->u.syscall.nr);
+        for (int i = 0; i < 6; i++)
+            put(buf, len, &pos, "%s0x%" PRIx64, i ? "," : "", ev->u.syscall.args[i]);
+        put(buf, len, &pos, " result=0x%" PRIx64, ev->u.syscall.result);
+        if (ev->u.syscall.has_out_hash)
+            put(buf, len, &pos, " out=%016" PRIx64, ev->u.syscall.out_hash);
+        put(buf, len, &pos, " writes=%" PRIu32, ev->u.syscall.count);
         for (uint32_t i = 0; i < ev->u.syscall.count; i++) {
             const ReplayMem *m = &ev->u.syscall.mem[i];
             put(buf, len, &pos, " [0x%" PRIx64 "+%" PRIu32 " ", m->addr, m->len);
@@ -616,8 +719,15 @@ void replay_event_format(const ReplayEvent *ev, char *buf, size_t len)
         put(buf, len, &pos, " next=%" PRIu32, ev->u.sw.next_tid);
         break;
     case REPLAY_EV_CHECKPOINT:
-        put(buf, len, &pos, " pc=0x%" PRIx64 " cpu=%016" PRIx64 " mem=%016" PRIx64,
-            ev->u.checkpoint.pc, ev->u.checkpoint.cpu_hash, ev->u.checkpoint.mem_hash);
+        put(buf, len, &pos, " pc=0x%" PRIx64 " cpu=%016" PRIx64 " mem=%016" PRIx64
+            " regs_len=%" PRIu32, ev->u.checkpoint.pc, ev->u.checkpoint.cpu_hash,
+            ev->u.checkpoint.mem_hash, ev->u.checkpoint.regs_len);
+        break;
+    case REPLAY_EV_STACK:
+        put(buf, len, &pos, " sp=0x%" PRIx64 " auxv=0x%" PRIx64 "+%" PRIu32 " path=",
+            ev->u.stack.sp, ev->u.stack.auxv_addr, ev->u.stack.auxv_len);
+        put_text(buf, len, &pos, ev->u.stack.path, ev->u.stack.path_len);
+        put(buf, len, &pos, " len=%" PRIu32, ev->u.stack.len);
         break;
     case REPLAY_EV_EXIT:
         put(buf, len, &pos, ev->u.exit.killed ? " signal=%" PRIu32 : " status=%" PRIu32,

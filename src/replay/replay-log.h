@@ -14,7 +14,7 @@
 
 #define REPLAY_LOG_MAGIC "MIMICRR\0"        /* 8 bytes, with the NUL */
 /* Changes whenever an event kind or payload layout changes. */
-#define REPLAY_LOG_VERSION 1u
+#define REPLAY_LOG_VERSION 2u
 #define REPLAY_FRAME_MAGIC 0x4d465252u       /* "RRFM" little-endian */
 /* The writer ends a frame once it holds this much. */
 #define REPLAY_FRAME_BYTES (1u << 20)
@@ -39,6 +39,9 @@ enum {
     REPLAY_EV_CHECKPOINT = 6,
     /* The guest process ended (exit status or killing signal). */
     REPLAY_EV_EXIT = 7,
+    /* The process as it starts (first event): the initial stack with its
+     * arguments, environment and auxiliary vector, and the program. */
+    REPLAY_EV_STACK = 8,
     REPLAY_EV_KINDS
 };
 
@@ -66,11 +69,19 @@ typedef struct ReplayMem {
 typedef struct ReplayEvent {
     uint8_t kind;
     uint32_t tid;
-    uint64_t icount;              /* instructions executed before the event */
+    /* Instructions thread tid had executed before the event (each guest
+     * thread counts its own; with threads serialized the total order of
+     * events is the log's order). */
+    uint64_t icount;
     union {
         struct {
             uint32_t nr;
+            uint64_t args[6];     /* the argument registers, zero-extended */
             uint64_t result;      /* the return register, zero-extended */
+            /* Output calls (write, send...): XXH64 of the bytes the guest
+             * handed over, which replay checks; has_out_hash 0 or 1. */
+            uint8_t has_out_hash;
+            uint64_t out_hash;
             uint32_t count;
             const ReplayMem *mem;
         } syscall;
@@ -87,13 +98,27 @@ typedef struct ReplayEvent {
             uint8_t info[REPLAY_SIGINFO_BYTES];   /* the guest's siginfo */
         } signal;
         struct {
+            /* tid stops at icount; next_tid runs next */
             uint32_t next_tid;
         } sw;
         struct {
             uint64_t pc;
             uint64_t cpu_hash;
             uint64_t mem_hash;
+            /* The thread's registers (the target's gdb 'g' image), so a
+             * divergence can name the registers that differ. */
+            uint32_t regs_len;
+            const uint8_t *regs;
         } checkpoint;
+        struct {
+            uint64_t sp;          /* the initial stack pointer */
+            uint64_t auxv_addr;   /* where the auxiliary vector is */
+            uint32_t auxv_len;
+            uint32_t path_len;    /* the program's absolute host path */
+            const char *path;     /* not NUL-terminated */
+            uint32_t len;         /* bytes from sp to the stack's top */
+            const uint8_t *bytes;
+        } stack;
         struct {
             bool killed;          /* by a signal, rather than exit() */
             uint32_t code;        /* exit status or signal number */
@@ -133,5 +158,10 @@ void replay_log_close_reader(ReplayLogReader *r);
 const char *replay_event_name(unsigned kind);
 /* One line of text (no newline) for mimic-rr dump; truncated to len. */
 void replay_event_format(const ReplayEvent *ev, char *buf, size_t len);
+
+/* Limits of the version 2 payloads the reader enforces (and the writer:
+ * replay_log_put returns -EINVAL past them). */
+#define REPLAY_REGS_MAX 4096u                /* a checkpoint's regs_len */
+#define REPLAY_PATH_MAX 4096u                /* a stack event's path_len */
 
 #endif

@@ -12,3 +12,5 @@ $(BUILD)/mimic-rr: $(BUILD)/src/programs/mimic-rr.o $(LIB)
 # mimic-rr info/dump on the seed logs of fuzz/corpus/replay-log/.
 export RR_BUILD := $(BUILD)
 CHECK_SUITES += tests/replay/run-rr-tools.py
+# Truncations and bit flips of a many-frame seed log through mimic-rr.
+CHECK_SUITES += tests/replay/run-rr-corrupt.py

@@ -17,6 +17,9 @@
 
 #include "util/bytes.h"
 
+/* Frames stored without deflating after one that did not compress. */
+#define ZFRAME_RETRY 7
+
 void zframe_writer_init(ZFrameWriter *w, int fd, const ZFrameFormat *fmt)
 {
     memset(w, 0, sizeof(*w));
@@ -43,8 +46,18 @@ int zframe_write(ZFrameWriter *w, uint32_t aux, const void *data, size_t len)
     }
     uint8_t *z = w->buf + ZFRAME_HEAD;
     uLongf clen = bound;
-    if (compress2(z, &clen, data, (uLong)len, Z_BEST_SPEED) != Z_OK)
+    /* Data that did not compress (random bytes a program read) is stored
+     * for a while instead of deflated again: the same zlib stream, at a
+     * fraction of the cost.  Every ZFRAME_RETRY-th frame tries again. */
+    int level = Z_BEST_SPEED;
+    if (w->stored_run > 0) {
+        level = Z_NO_COMPRESSION;
+        w->stored_run--;
+    }
+    if (compress2(z, &clen, data, (uLong)len, level) != Z_OK)
         return -ENOMEM;
+    if (level == Z_BEST_SPEED && clen > len - len / 16)
+        w->stored_run = ZFRAME_RETRY;
     uint32_t crc = fmt->crc_of_raw ? (uint32_t)crc32(0, data, (uInt)len)
                                    : (uint32_t)crc32(0, z, (uInt)clen);
     st_le32(w->buf, fmt->magic);

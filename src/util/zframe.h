@@ -49,6 +49,7 @@ typedef struct ZFrameWriter {
     uint8_t *buf;          /* header + compressed data of one frame */
     size_t cap;
     uint64_t frames;       /* frames written so far */
+    unsigned stored_run;   /* frames still to store without deflating */
 } ZFrameWriter;
 
 /* The writer appends to fd (positioned after the format's header); it

@@ -9,9 +9,10 @@ $(GDB_OUT)/%: tests/gdb/progs/%.c
 	$(CC) $(GDB_CFLAGS) -o $@ $<
 
 check: $(GDB_PROGS)
-CHECK_SUITES += tests/gdb/run-gdb.py
+CHECK_SUITES += tests/gdb/run-gdb.py tests/gdb/run-gdb-reverse.py
 
 check-gdb: $(GDB_PROGS) $(BUILD)/mimic-i386
 	@BUILD=$(BUILD) $(PYTHON) tests/gdb/run-gdb.py
+	@BUILD=$(BUILD) $(PYTHON) tests/gdb/run-gdb-reverse.py
 
 .PHONY: check-gdb

@@ -26,9 +26,12 @@
 
 static char dir[64], path[128], path2[128];
 
+static void fill_edges(void);
+
 static int setup(void **state)
 {
     (void)state;
+    fill_edges();
     const char *t = getenv("TMPDIR");
     snprintf(dir, sizeof(dir), "%s/replay-log-XXXXXX", t && *t ? t : "/tmp");
     if (!mkdtemp(dir))
@@ -102,7 +105,22 @@ static const ReplayMem pieces[3] = {
     { .addr = 0x1000, .len = 16, .bytes = rnd16 },
 };
 
-#define NSAMPLE 10
+/* A 4096-byte register image, a 4096-byte path and a small stack: the
+ * version 2 payloads at their edge lengths. */
+static uint8_t regs4k[REPLAY_REGS_MAX];
+static char path4k[REPLAY_PATH_MAX];
+static const uint8_t stack24[24] = { 2, 0, 0, 0, 0x10, 0xf0, 0xff, 0xbf, 0x14, 0xf0, 0xff, 0xbf,
+                                     0, 0, 0, 0, 6, 0, 0, 0, 0, 0x10, 0, 0 };
+
+static void fill_edges(void)
+{
+    for (size_t i = 0; i < sizeof(regs4k); i++)
+        regs4k[i] = (uint8_t)(i * 31 + 7);
+    for (size_t i = 0; i < sizeof(path4k); i++)
+        path4k[i] = i == 0 ? '/' : (char)('a' + i % 26);
+}
+
+#define NSAMPLE 13
 
 static ReplayEvent sample(int i)
 {
@@ -121,10 +139,34 @@ static ReplayEvent sample(int i)
         ev.u.syscall.nr = 20;
         ev.u.syscall.result = 4242;
         break;
+    case 10:
+        ev.kind = REPLAY_EV_STACK;
+        ev.u.stack.sp = 0xbffff000u;
+        ev.u.stack.auxv_addr = 0xbffff010u;
+        ev.u.stack.auxv_len = 8;
+        ev.u.stack.path = "/bin/a b";
+        ev.u.stack.path_len = 8;
+        ev.u.stack.len = sizeof(stack24);
+        ev.u.stack.bytes = stack24;
+        break;
+    case 11:
+        ev.kind = REPLAY_EV_CHECKPOINT;   /* no register image */
+        ev.u.checkpoint.pc = 1;
+        break;
+    case 12:
+        ev.kind = REPLAY_EV_STACK;        /* longest path, empty stack */
+        ev.u.stack.sp = UINT64_MAX;
+        ev.u.stack.path = path4k;
+        ev.u.stack.path_len = REPLAY_PATH_MAX;
+        break;
     case 2:
         ev.kind = REPLAY_EV_SYSCALL;  /* three pieces, one empty */
         ev.u.syscall.nr = 3;
         ev.u.syscall.result = 0xfffffff2u;    /* -EFAULT as a u32 register */
+        for (int k = 0; k < 6; k++)
+            ev.u.syscall.args[k] = k == 5 ? UINT64_MAX : 0x11u * (uint64_t)(k + 1);
+        ev.u.syscall.has_out_hash = 1;
+        ev.u.syscall.out_hash = 0x0123456789abcdefull;
         ev.u.syscall.count = 3;
         ev.u.syscall.mem = pieces;
         break;
@@ -157,12 +199,14 @@ static ReplayEvent sample(int i)
         ev.u.checkpoint.pc = 0x8048000;
         ev.u.checkpoint.cpu_hash = 0x0123456789abcdefull;
         ev.u.checkpoint.mem_hash = UINT64_MAX;
+        ev.u.checkpoint.regs_len = REPLAY_REGS_MAX;
+        ev.u.checkpoint.regs = regs4k;
         break;
     case 8:
         ev.kind = REPLAY_EV_EXIT;
         ev.u.exit.code = 3;
         break;
-    default:
+    case 9:
         ev.kind = REPLAY_EV_EXIT;
         ev.u.exit.killed = true;
         ev.u.exit.code = 9;
@@ -180,7 +224,11 @@ static void assert_event_equal(const ReplayEvent *a, const ReplayEvent *b)
     switch (a->kind) {
     case REPLAY_EV_SYSCALL:
         assert_int_equal(a->u.syscall.nr, b->u.syscall.nr);
+        for (int i = 0; i < 6; i++)
+            assert_true(a->u.syscall.args[i] == b->u.syscall.args[i]);
         assert_true(a->u.syscall.result == b->u.syscall.result);
+        assert_int_equal(a->u.syscall.has_out_hash, b->u.syscall.has_out_hash);
+        assert_true(a->u.syscall.out_hash == b->u.syscall.out_hash);
         assert_int_equal(a->u.syscall.count, b->u.syscall.count);
         for (uint32_t i = 0; i < a->u.syscall.count; i++) {
             const ReplayMem *x = &a->u.syscall.mem[i], *y = &b->u.syscall.mem[i];
@@ -195,6 +243,26 @@ static void assert_event_equal(const ReplayEvent *a, const ReplayEvent *b)
         if (a->u.random.len)
             assert_memory_equal(a->u.random.bytes, b->u.random.bytes, a->u.random.len);
         break;
+    case REPLAY_EV_CHECKPOINT:
+        assert_true(a->u.checkpoint.pc == b->u.checkpoint.pc);
+        assert_true(a->u.checkpoint.cpu_hash == b->u.checkpoint.cpu_hash);
+        assert_true(a->u.checkpoint.mem_hash == b->u.checkpoint.mem_hash);
+        assert_int_equal(a->u.checkpoint.regs_len, b->u.checkpoint.regs_len);
+        if (a->u.checkpoint.regs_len)
+            assert_memory_equal(a->u.checkpoint.regs, b->u.checkpoint.regs,
+                                a->u.checkpoint.regs_len);
+        break;
+    case REPLAY_EV_STACK:
+        assert_true(a->u.stack.sp == b->u.stack.sp);
+        assert_true(a->u.stack.auxv_addr == b->u.stack.auxv_addr);
+        assert_int_equal(a->u.stack.auxv_len, b->u.stack.auxv_len);
+        assert_int_equal(a->u.stack.path_len, b->u.stack.path_len);
+        if (a->u.stack.path_len)
+            assert_memory_equal(a->u.stack.path, b->u.stack.path, a->u.stack.path_len);
+        assert_int_equal(a->u.stack.len, b->u.stack.len);
+        if (a->u.stack.len)
+            assert_memory_equal(a->u.stack.bytes, b->u.stack.bytes, a->u.stack.len);
+        break;
     default:
         /* The other kinds hold no pointers: compare the union whole
          * (sample() and the reader both start from zeroed events). */
@@ -203,7 +271,7 @@ static void assert_event_equal(const ReplayEvent *a, const ReplayEvent *b)
     }
 }
 
-/* The sample, in frames of 3, 3 and 4 events (flushed at 3 and 6). */
+/* The sample, in frames of 3, 3 and 7 events (flushed at 3 and 6). */
 static void small_log(const char *p)
 {
     ReplayLogWriter *w = wcreate(p);
@@ -224,7 +292,7 @@ static void test_round_trip(void **state)
     small_log(path);
     ReplayLogReader *r = ropen(path);
     const ReplayLogHeader *h = replay_log_header(r);
-    assert_int_equal(h->version, 1);
+    assert_int_equal(h->version, 2);
     assert_string_equal(h->mimic_version, "0.1-test");
     assert_string_equal(h->target, "i386");
     assert_string_equal(h->cmdline, "prog a 'b c'");
@@ -246,7 +314,7 @@ static void test_round_trip(void **state)
     long len;
     uint8_t *d = slurp(path, &len);
     assert_memory_equal(d, "MIMICRR\0", 8);
-    assert_int_equal(ld_le32(d + 8), 1);
+    assert_int_equal(ld_le32(d + 8), 2);
     uint32_t hl = ld_le32(d + 12);
     assert_int_equal(hl, 16 + 12 + 8 + 4 + 12 + 16 + 4);
     assert_int_equal(ld_le32(d + 16), 8);
@@ -261,9 +329,15 @@ static void test_format(void **state)
     char line[512];
     ReplayEvent ev = sample(2);
     replay_event_format(&ev, line, sizeof(line));
-    assert_string_equal(line, "icount=2000 tid=102 syscall nr=3 result=0xfffffff2 writes=3 "
+    assert_string_equal(line, "icount=2000 tid=102 syscall nr=3 "
+                              "args=0x11,0x22,0x33,0x44,0x55,0xffffffffffffffff "
+                              "result=0xfffffff2 out=0123456789abcdef writes=3 "
                               "[0xbfff0000+3 dead00] [0xffffffffffffffff+0 ] "
                               "[0x1000+16 0102030405060708090a0b0c0d0e0f10]");
+    ev = sample(1);
+    replay_event_format(&ev, line, sizeof(line));
+    assert_string_equal(line, "icount=1000 tid=101 syscall nr=20 args=0x0,0x0,0x0,0x0,0x0,0x0 "
+                              "result=0x1092 writes=0");
     ev = sample(3);
     replay_event_format(&ev, line, sizeof(line));
     assert_string_equal(line, "icount=3000 tid=103 nondet cpuid=0x0fa2 eax=0x00000016 "
@@ -271,10 +345,20 @@ static void test_format(void **state)
     ev = sample(7);
     replay_event_format(&ev, line, sizeof(line));
     assert_string_equal(line, "icount=18446744073709551615 tid=107 checkpoint pc=0x8048000 "
-                              "cpu=0123456789abcdef mem=ffffffffffffffff");
+                              "cpu=0123456789abcdef mem=ffffffffffffffff regs_len=4096");
     ev = sample(9);
     replay_event_format(&ev, line, sizeof(line));
     assert_string_equal(line, "icount=9000 tid=109 exit signal=9");
+    ev = sample(10);
+    replay_event_format(&ev, line, sizeof(line));
+    assert_string_equal(line, "icount=10000 tid=110 stack sp=0xbffff000 auxv=0xbffff010+8 "
+                              "path=/bin/a\\x20b len=24");
+    /* A 4096-byte path: cut at the buffer's end, still terminated. */
+    ev = sample(12);
+    replay_event_format(&ev, line, sizeof(line));
+    assert_int_equal(strlen(line), sizeof(line) - 1);
+    assert_memory_equal(line, "icount=12000 tid=112 stack sp=0xffffffffffffffff auxv=0x0+0 "
+                              "path=/bcdefghijk", 76);
     ev = sample(6);
     replay_event_format(&ev, line, 12);
     assert_string_equal(line, "icount=6000");
@@ -284,6 +368,8 @@ static void test_format(void **state)
                               "info=fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0...");
     assert_string_equal(replay_event_name(0), "?");
     assert_string_equal(replay_event_name(REPLAY_EV_SWITCH), "switch");
+    assert_string_equal(replay_event_name(REPLAY_EV_STACK), "stack");
+    assert_string_equal(replay_event_name(REPLAY_EV_KINDS), "?");
 }
 
 static void test_put_limits(void **state)
@@ -297,6 +383,18 @@ static void test_put_limits(void **state)
     assert_int_equal(replay_log_put(w, &ev), -EINVAL);
     ev = sample(0);
     ev.u.random.len = REPLAY_PAYLOAD_MAX + 1;   /* refused before reading bytes */
+    assert_int_equal(replay_log_put(w, &ev), -EINVAL);
+    ev = sample(2);
+    ev.u.syscall.has_out_hash = 2;
+    assert_int_equal(replay_log_put(w, &ev), -EINVAL);
+    ev = sample(7);
+    ev.u.checkpoint.regs_len = REPLAY_REGS_MAX + 1;
+    assert_int_equal(replay_log_put(w, &ev), -EINVAL);
+    ev = sample(12);
+    ev.u.stack.path_len = REPLAY_PATH_MAX + 1;
+    assert_int_equal(replay_log_put(w, &ev), -EINVAL);
+    ev = sample(10);
+    ev.u.stack.len = REPLAY_PAYLOAD_MAX - 28 - 8 + 1;   /* one byte over, with the path */
     assert_int_equal(replay_log_put(w, &ev), -EINVAL);
     assert_int_equal(replay_log_close(w), 0);
     ReplayLogReader *r = ropen(path);
@@ -400,7 +498,7 @@ static void test_cut_everywhere(void **state)
     uint8_t *d = slurp(path, &len);
     int nf = frame_ends(d, len, ends, 8);
     assert_int_equal(nf, 3);
-    static const int events_before[4] = { 0, 3, 6, 10 };
+    static const int events_before[4] = { 0, 3, 6, 13 };
     long hl = ld_le32(d + 12);
     char err[256];
     for (long cut = 0; cut <= len; cut++) {
@@ -482,13 +580,13 @@ static void test_refused(void **state)
     snprintf(want, sizeof(want), "%s: not a mimic replay log (bad magic)", path2);
     assert_string_equal(err, want);
     d[0] = 'M';
-    st_le32(d + 8, 2);
+    st_le32(d + 8, 1);
     spit(path2, d, len);
     assert_null(replay_log_open(path2, err, sizeof(err)));
     snprintf(want, sizeof(want),
-             "%s: replay log format version 2, this mimic reads version 1", path2);
+             "%s: replay log format version 1, this mimic reads version 2", path2);
     assert_string_equal(err, want);
-    st_le32(d + 8, 1);
+    st_le32(d + 8, 2);
     st_le32(d + 12, 0x7fffffff);
     spit(path2, d, len);
     assert_null(replay_log_open(path2, err, sizeof(err)));
@@ -538,6 +636,116 @@ static void test_event_past_frame(void **state)
     snprintf(want, sizeof(want),
              "frame 0 at offset %ld: event 0: payload runs past the end of its frame", hl);
     assert_string_equal(err, want);
+}
+
+/* A log of one frame holding one event of the given kind and payload,
+ * built by hand (header from the writer, frame in the zframe layout);
+ * returns the reader's error with the frame's "frame 0 at offset H: "
+ * prefix checked and stripped. */
+static const char *one_event_error(uint8_t kind, const uint8_t *payload, uint32_t plen)
+{
+    ReplayLogWriter *w = wcreate(path);
+    assert_int_equal(replay_log_close(w), 0);
+    long hl;
+    uint8_t *d = slurp(path, &hl);
+    size_t rl = REPLAY_EVENT_HEAD + plen;
+    uint8_t *raw = calloc(1, rl);
+    assert_non_null(raw);
+    raw[0] = kind;
+    st_le32(raw + 13, plen);
+    if (plen)
+        memcpy(raw + REPLAY_EVENT_HEAD, payload, plen);
+    uLongf zl = compressBound(rl);
+    uint8_t *z = malloc(zl);
+    assert_non_null(z);
+    assert_int_equal(compress(z, &zl, raw, rl), 0);
+    uint8_t h[16];
+    st_le32(h, REPLAY_FRAME_MAGIC);
+    st_le32(h + 4, (uint32_t)rl);
+    st_le32(h + 8, (uint32_t)zl);
+    st_le32(h + 12, (uint32_t)crc32(0, raw, (uInt)rl));
+    FILE *f = fopen(path2, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(d, 1, (size_t)hl, f), (size_t)hl);
+    assert_int_equal(fwrite(h, 1, 16, f), 16);
+    assert_int_equal(fwrite(z, 1, zl, f), zl);
+    fclose(f);
+    free(d);
+    free(raw);
+    free(z);
+    static char err[256];
+    ReplayLogReader *r = ropen(path2);
+    ReplayEvent ev;
+    assert_int_equal(replay_log_next(r, &ev), -1);
+    snprintf(err, sizeof(err), "%s", replay_log_error(r));
+    replay_log_close_reader(r);
+    char want[64];
+    snprintf(want, sizeof(want), "frame 0 at offset %ld: event 0: ", hl);
+    assert_memory_equal(err, want, strlen(want));
+    return err + strlen(want);
+}
+
+/* Every malformed version 2 payload, each with its own message. */
+static void test_bad_payloads(void **state)
+{
+    (void)state;
+    static uint8_t b[REPLAY_REGS_MAX + 64];
+    memset(b, 0, sizeof(b));
+    /* SYSCALL: 73 fixed bytes (nr, args, result, flag at 60, hash at 61,
+     * count at 69). */
+    assert_string_equal(one_event_error(REPLAY_EV_SYSCALL, b, 72), "system call event too short");
+    b[60] = 2;
+    assert_string_equal(one_event_error(REPLAY_EV_SYSCALL, b, 73),
+                        "system call event's out-hash flag is not 0 or 1");
+    b[60] = 0;
+    b[68] = 1;
+    assert_string_equal(one_event_error(REPLAY_EV_SYSCALL, b, 73),
+                        "system call event has an out hash without its flag");
+    b[68] = 0;
+    st_le32(b + 69, 1);
+    assert_string_equal(one_event_error(REPLAY_EV_SYSCALL, b, 73 + 11),
+                        "system call event claims more memory pieces than it holds");
+    st_le32(b + 73 + 8, 5);           /* piece of 5 bytes, 4 there */
+    assert_string_equal(one_event_error(REPLAY_EV_SYSCALL, b, 73 + 12 + 4),
+                        "system call memory piece runs past the event");
+    st_le32(b + 73 + 8, 3);           /* piece of 3 bytes, one more after */
+    assert_string_equal(one_event_error(REPLAY_EV_SYSCALL, b, 73 + 12 + 4),
+                        "system call event has trailing bytes");
+    memset(b, 0, sizeof(b));
+    /* CHECKPOINT: 28 fixed bytes, regs_len at 24. */
+    assert_string_equal(one_event_error(REPLAY_EV_CHECKPOINT, b, 27),
+                        "checkpoint event too short");
+    st_le32(b + 24, REPLAY_REGS_MAX + 1);
+    assert_string_equal(one_event_error(REPLAY_EV_CHECKPOINT, b, 28 + REPLAY_REGS_MAX + 1),
+                        "checkpoint event's register image is over 4096 bytes");
+    st_le32(b + 24, 3);
+    assert_string_equal(one_event_error(REPLAY_EV_CHECKPOINT, b, 28 + 4),
+                        "checkpoint event's register image does not end at its payload's end");
+    assert_string_equal(one_event_error(REPLAY_EV_CHECKPOINT, b, 28 + 2),
+                        "checkpoint event's register image does not end at its payload's end");
+    memset(b, 0, sizeof(b));
+    /* STACK: sp, auxv addr, auxv len, path_len at 20, path, stack len. */
+    assert_string_equal(one_event_error(REPLAY_EV_STACK, b, 27), "stack event too short");
+    st_le32(b + 20, REPLAY_PATH_MAX + 1);
+    assert_string_equal(one_event_error(REPLAY_EV_STACK, b, 28 + REPLAY_PATH_MAX + 1),
+                        "stack event's program path is over 4096 bytes");
+    st_le32(b + 20, 10);
+    assert_string_equal(one_event_error(REPLAY_EV_STACK, b, 28 + 9),
+                        "stack event's program path runs past the event");
+    st_le32(b + 24 + 10, 2);          /* 2 stack bytes announced, 3 there */
+    assert_string_equal(one_event_error(REPLAY_EV_STACK, b, 28 + 10 + 3),
+                        "stack event's stack bytes do not end at its payload's end");
+    assert_string_equal(one_event_error(REPLAY_EV_STACK, b, 28 + 10 + 1),
+                        "stack event's stack bytes do not end at its payload's end");
+    memset(b, 0, sizeof(b));
+    b[0] = 2;
+    assert_string_equal(one_event_error(REPLAY_EV_EXIT, b, 5), "bad exit event");
+    assert_string_equal(one_event_error(REPLAY_EV_KINDS, b, 5), "unknown event kind");
+    assert_string_equal(one_event_error(0, b, 5), "unknown event kind");
+    assert_string_equal(one_event_error(REPLAY_EV_SWITCH, b, 5),
+                        "payload length does not match the event kind");
+    assert_string_equal(one_event_error(REPLAY_EV_NONDET, b, 19),
+                        "payload length does not match the event kind");
 }
 
 /* A writer killed with SIGKILL while it writes: the log reads as every
@@ -609,6 +817,7 @@ int main(void)
         cmocka_unit_test(test_bit_flips),
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_event_past_frame),
+        cmocka_unit_test(test_bad_payloads),
         cmocka_unit_test(test_killed_writer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -109,6 +109,9 @@ typedef struct I386CPU {
     uint32_t cr2;               /* faulting linear address of #PF / #AC */
     bool fault_is_write;        /* #PF: the access was a write */
     uint32_t exception_next_eip;/* traps and INT n: eip after the instruction */
+    /* A REP string instruction stopped between two chunks of its
+     * elements (translate-string.c): not finished, not counted yet. */
+    uint32_t rep_pending;
     /* descriptor tables (user mode: the user-mode layer owns them) */
     uint64_t *gdt;
     uint32_t gdt_entries;

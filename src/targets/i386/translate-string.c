@@ -27,9 +27,18 @@
  * The registers are globals, which the backends store before every
  * guest access that can fault, so the fault recovery finds them exactly
  * at the element that faulted.  The budget bounds the time between
- * block entries, where exit requests and the instruction limit are
- * honoured (each re-entry counts as one more execution of the
- * instruction).
+ * block entries, where exit requests are honoured.
+ *
+ * Counting.  The instruction counts once, when it completes: the
+ * re-entry path gives back the count its entry took, so the count does
+ * not depend on how the elements were cut into chunks (one per entry
+ * when single-stepping or watching, as hardware traps after each
+ * element; REP_BUDGET otherwise), and a replay under gdb counts as the
+ * recording did.  Between chunks the count is that of before the
+ * instruction, so no instruction limit can stop it there (the limit
+ * would have stopped it before it began); rep_pending says a chunk
+ * boundary is not an instruction boundary, for record/replay, which
+ * takes no asynchronous event there.
  *
  * Flags of REP CMPS/SCAS: the flags after element k - 1 must survive a
  * fault in element k, but the fault recovery puts back the static cc_op
@@ -156,10 +165,18 @@ static void gen_rep(I386DisasContext *s, int kind, unsigned ot)
         gen_cc_op_dynamic(s);
     I386CCOp cc_op = s->cc_op;
     bool dirty = s->cc_op_dirty;
+    /* Not done: give the entry's count back (the low half of the budget
+     * only, as a block entry writes it) and say so. */
+    IRTemp low = gen_temp(s);
+    ir_gen_ld_env(f, IR_I32, low, (int32_t)offsetof(CPUState, budget.u16.low), IR_MO_16);
+    ir_gen_op2i(f, IR_OP_add, IR_I32, low, low, 1);
+    ir_gen_st_env(f, IR_I32, low, (int32_t)offsetof(CPUState, budget.u16.low), IR_MO_16);
+    ir_gen_st_env(f, IR_I32, gen_const(s, 1), (int32_t)offsetof(I386CPU, rep_pending), IR_MO_32);
     gen_jmp(s, s->cur_eip, 0);
     ir_gen_set_label(f, done);
     s->cc_op = cc_op;
     s->cc_op_dirty = dirty;
+    ir_gen_st_env(f, IR_I32, zero, (int32_t)offsetof(I386CPU, rep_pending), IR_MO_32);
     gen_jmp(s, s->next_eip, 1);
 }
 
