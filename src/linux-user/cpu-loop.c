@@ -136,11 +136,12 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
 {
     CPUState *cs = &t->cpu.parent;
     bool tracing = cpu_trace_active(&t->cpu);   /* -trace-cpu */
-    rr_user_thread_begin(t);
     /* Reverse execution: after a snapshot is restored, every thread starts
      * over here (t, cs and tracing are not changed after this point). */
     if (rr_user_snapshots_on() && setjmp(t->rr_restart))
         rr_user_restarted(t);
+    else
+        rr_user_thread_begin(t);
     for (;;) {
         bool following = trace_follow_active(t);     /* -trace-follow */
         if (following)

@@ -137,6 +137,7 @@ typedef struct LinuxThread {
      * breakpoint lifted for one instruction */
     uint64_t rr_gen;
     jmp_buf rr_restart;
+    bool rr_dead;               /* made after the snapshot gone back to: ends */
     bool rr_over;
     uint32_t rr_over_pc;
     uint64_t rr_over_icount;

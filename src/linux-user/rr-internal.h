@@ -14,13 +14,14 @@
 #include "linux-user/rr-user.h"
 
 /* rr-user.c */
-uint64_t rr_process_icount(LinuxProcess *proc);
 /* Puts a thread's saved state back (not its host side: stack, links,
  * gdb state), with its instruction count. */
 void rr_thread_restore(LinuxThread *t, const LinuxThread *saved, uint64_t icount);
 /* After a restore: every thread starts over at the top of its cpu loop
  * when it next wakes; `runner` has the turn. */
 void rr_restart_all(uint32_t runner);
+/* A thread brought back by a restore starts fresh: no restart due. */
+void rr_thread_caught_up(LinuxThread *t);
 /* The thread with that tid, or NULL. */
 LinuxThread *rr_find_thread(LinuxProcess *proc, int tid);
 
@@ -32,7 +33,6 @@ unsigned rr_snapshot_count(void);
 bool rr_snapshot_thread_icount(unsigned k, int tid, uint64_t *icount);
 uint64_t rr_snapshot_position(unsigned k);
 uint32_t rr_snapshot_runner(unsigned k);
-bool rr_snapshot_usable(unsigned k);
 /* Goes back to snapshot k (every thread stopped or waiting for its
  * turn); false with a reason when it cannot. */
 bool rr_snapshot_restore(unsigned k, char *err, size_t errlen);

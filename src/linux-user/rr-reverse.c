@@ -59,16 +59,16 @@ bool rr_user_can_reverse(void)
 
 /* Whether snapshot k lies before the point (tid at icount, after
  * position events): there tid had done fewer instructions, or as many
- * with fewer events taken. */
+ * with fewer events taken, or did not exist yet (it is made later). */
 static bool snapshot_before(unsigned k, int tid, uint64_t icount, uint64_t position,
                             bool or_at)
 {
     uint64_t ic;
-    if (!rr_snapshot_usable(k) || !rr_snapshot_thread_icount(k, tid, &ic))
-        return false;
+    uint64_t pos = rr_snapshot_position(k);
+    if (!rr_snapshot_thread_icount(k, tid, &ic))
+        return pos < position || (or_at && pos == position);
     if (ic != icount)
         return ic < icount;
-    uint64_t pos = rr_snapshot_position(k);
     return pos < position || (or_at && pos == position);
 }
 
@@ -144,23 +144,9 @@ static void scan_done(LinuxThread *t)
         }
         rev.mode = REV_GOTO;
         rev.target = rev.hit;
-    } else if (rev.snap == 0 || !rr_snapshot_usable(rev.snap - 1)) {
-        if (rev.snap == 0) {
-            if (!go_to_begin())
-                rev.mode = REV_NONE;
-        } else {
-            /* Cannot go further back (the threads changed): stop where
-             * the history we can reach starts. */
-            if (!go_back(rev.snap)) {
-                rev.mode = REV_NONE;
-                return;
-            }
-            rev.mode = REV_GOTO;
-            rev.target.tid = (int)rr_snapshot_runner(rev.snap);
-            rr_snapshot_thread_icount(rev.snap, rev.target.tid, &rev.target.icount);
-            rev.target.position = rr_snapshot_position(rev.snap);
-            strcpy(rev.target.reason, "replaylog:begin;");
-        }
+    } else if (rev.snap == 0) {
+        if (!go_to_begin())
+            rev.mode = REV_NONE;
     } else {
         unsigned end = rev.snap;
         rev.target.tid = (int)rr_snapshot_runner(end);

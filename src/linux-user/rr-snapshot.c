@@ -21,9 +21,9 @@
  * puts every thread's state back, drops all translated code and reads
  * the log again up to k's position.  The threads then leave wherever
  * they wait and start over at the top of their cpu loops
- * (rr_user_restart).  The thread set must be the same as at k: a
- * snapshot from before a thread was created or after one ended is not
- * used (reverse execution stops there).
+ * (rr_user_restart).  A thread created after k ends (its host thread,
+ * when it next wakes); one that ended since comes back on a new host
+ * thread with its state at k.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,8 +47,7 @@ typedef struct Snapshot {
     uint64_t proc_icount;
     uint32_t runner;
     unsigned nthreads;
-    LinuxThread **orig;
-    LinuxThread *copy;
+    LinuxThread *copy;          /* each thread's state; tid says which */
     uint64_t *icount;
     GuestSigAction sigact[GUEST_NSIG + 1];
     uint64_t pending;
@@ -106,14 +105,13 @@ unsigned rr_snapshot_count(void)
 
 bool rr_snapshot_due(LinuxProcess *proc)
 {
-    return sn.proc == proc && sn.n < MAX_SNAPSHOTS && rr_process_icount(proc) >= sn.next_at;
+    return sn.proc == proc && sn.n < MAX_SNAPSHOTS && linux_process_icount(proc) >= sn.next_at;
 }
 
 static void snapshot_free(Snapshot *s)
 {
     if (!s)
         return;
-    free(s->orig);
     free(s->copy);
     free(s->icount);
     free(s->ldt);
@@ -130,22 +128,20 @@ void rr_snapshot_take(LinuxThread *runner)
     if (!s)
         return;
     s->position = replay_position();
-    s->proc_icount = rr_process_icount(proc);
+    s->proc_icount = linux_process_icount(proc);
     s->runner = (uint32_t)runner->tid;
     pthread_mutex_lock(&proc->thread_lock);
     unsigned n = 0;
     for (LinuxThread *t = proc->threads; t; t = t->next)
         n++;
-    s->orig = calloc(n ? n : 1, sizeof(*s->orig));
     s->copy = calloc(n ? n : 1, sizeof(*s->copy));
     s->icount = calloc(n ? n : 1, sizeof(*s->icount));
-    if (!s->orig || !s->copy || !s->icount) {
+    if (!s->copy || !s->icount) {
         pthread_mutex_unlock(&proc->thread_lock);
         snapshot_free(s);
         return;
     }
     for (LinuxThread *t = proc->threads; t; t = t->next) {
-        s->orig[s->nthreads] = t;
         s->copy[s->nthreads] = *t;
         s->icount[s->nthreads] = cpu_icount(&t->cpu.parent);
         s->nthreads++;
@@ -224,25 +220,6 @@ uint32_t rr_snapshot_runner(unsigned k)
     return sn.s[k]->runner;
 }
 
-/* The same threads as now. */
-bool rr_snapshot_usable(unsigned k)
-{
-    const Snapshot *s = sn.s[k];
-    LinuxProcess *proc = sn.proc;
-    unsigned now = 0;
-    bool same = true;
-    pthread_mutex_lock(&proc->thread_lock);
-    for (LinuxThread *t = proc->threads; t; t = t->next) {
-        now++;
-        bool found = false;
-        for (unsigned i = 0; i < s->nthreads; i++)
-            found |= s->orig[i] == t && s->copy[i].tid == t->tid;
-        same &= found;
-    }
-    pthread_mutex_unlock(&proc->thread_lock);
-    return same && now == s->nthreads;
-}
-
 /* ---- restoring ------------------------------------------------------------ */
 
 typedef struct PutPages {
@@ -295,10 +272,6 @@ bool rr_snapshot_restore(unsigned k, char *err, size_t errlen)
         snprintf(err, errlen, "no snapshot %u", k);
         return false;
     }
-    if (!rr_snapshot_usable(k)) {
-        snprintf(err, errlen, "the threads are not those of the snapshot");
-        return false;
-    }
     Snapshot *s = sn.s[k];
     LinuxProcess *proc = sn.proc;
     GuestSpace *gs = &proc->space;
@@ -344,8 +317,35 @@ bool rr_snapshot_restore(unsigned k, char *err, size_t errlen)
     if (proc->ldt_used > s->ldt_used)
         memset(proc->ldt + s->ldt_used, 0, (proc->ldt_used - s->ldt_used) * sizeof(uint64_t));
     proc->ldt_used = s->ldt_used;
-    for (unsigned i = 0; i < s->nthreads; i++)
-        rr_thread_restore(s->orig[i], &s->copy[i], s->icount[i]);
+    /* Threads made after the snapshot go: out of the list now, their
+     * host threads end when they next wake (rr_user_restarted). */
+    for (LinuxThread **pp = &proc->threads; *pp;) {
+        LinuxThread *t = *pp;
+        bool keep = false;
+        for (unsigned i = 0; i < s->nthreads; i++)
+            keep |= s->copy[i].tid == t->tid;
+        if (keep) {
+            pp = &t->next;
+            continue;
+        }
+        *pp = t->next;
+        proc->nb_threads--;
+        t->rr_dead = true;
+    }
+    /* Those of the snapshot take its state; those that ended since come
+     * back on new host threads. */
+    bool *revive = calloc(s->nthreads ? s->nthreads : 1, sizeof(*revive));
+    if (!revive)
+        fatal_user_error("out of memory");
+    for (unsigned i = 0; i < s->nthreads; i++) {
+        LinuxThread *t = proc->threads;
+        while (t && t->tid != s->copy[i].tid)
+            t = t->next;
+        if (t)
+            rr_thread_restore(t, &s->copy[i], s->icount[i]);
+        else
+            revive[i] = true;
+    }
     pthread_mutex_unlock(&proc->thread_lock);
 
     for (unsigned j = k + 1; j < sn.n; j++) {
@@ -358,6 +358,19 @@ bool rr_snapshot_restore(unsigned k, char *err, size_t errlen)
     if (guest_track_arm(gs) < 0)
         fatal_user_error("reverse execution: cannot protect guest memory");
     rr_restart_all(s->runner);
+    for (unsigned i = 0; i < s->nthreads; i++) {
+        if (!revive[i])
+            continue;
+        LinuxThread *t = linux_thread_new(proc);
+        if (!t)
+            fatal_user_error("reverse execution: out of memory for a thread");
+        rr_thread_restore(t, &s->copy[i], s->icount[i]);
+        rr_thread_caught_up(t);
+        int r = linux_thread_revive(t);
+        if (r < 0)
+            fatal_user_error("reverse execution: cannot start a thread again: %s", strerror(-r));
+    }
+    free(revive);
     return true;
 }
 

@@ -72,21 +72,10 @@ uint64_t rr_user_config(const LinuxUserOptions *o, char *text, size_t len)
     return hash_xxh64(text, strlen(text), 0x6d696d6963727200ull);
 }
 
-/* The recorded process's state: the processes' instruction count for
- * the summary, the threads' own counts for the events. */
+/* Events carry their thread's own instruction count. */
 static uint64_t thread_icount(LinuxThread *t)
 {
     return cpu_icount(&t->cpu.parent);
-}
-
-uint64_t rr_process_icount(LinuxProcess *proc)
-{
-    pthread_mutex_lock(&proc->thread_lock);
-    uint64_t n = proc->exited_icount;
-    for (LinuxThread *t = proc->threads; t; t = t->next)
-        n += cpu_icount(&t->cpu.parent);
-    pthread_mutex_unlock(&proc->thread_lock);
-    return n;
 }
 
 /* ---- CPUID and RDTSC ------------------------------------------------------ */
@@ -204,8 +193,15 @@ void rr_user_check_restart(LinuxThread *t)
 
 void rr_user_restarted(LinuxThread *t)
 {
+    if (t->rr_dead)
+        linux_thread_discard(t);
     t->rr_gen = __atomic_load_n(&rr_gen, __ATOMIC_ACQUIRE);
     replay_sched_acquire(&t->tid);
+}
+
+void rr_thread_caught_up(LinuxThread *t)
+{
+    t->rr_gen = __atomic_load_n(&rr_gen, __ATOMIC_ACQUIRE);
 }
 
 /* A thread woke from waiting for its turn. */
@@ -260,6 +256,8 @@ void rr_thread_restore(LinuxThread *t, const LinuxThread *saved, uint64_t icount
     t->rr_gen = gen;
     memcpy(t->rr_restart, restart, sizeof(restart));
     t->rr_over = false;
+    t->rr_dead = false;
+    t->cpu.gdt = t->gdt;      /* the saved one may be another LinuxThread's */
 
     CPUExec *ex = parent.exec;
     ex->icount_base = icount;
@@ -468,6 +466,8 @@ void rr_user_thread_begin(LinuxThread *t)
 {
     if (replay_mode == REPLAY_MODE_OFF)
         return;
+    if (rr_snapshots && !t->rr_gen)
+        t->rr_gen = __atomic_load_n(&rr_gen, __ATOMIC_ACQUIRE);
     uint64_t interval = replay_checkpoint_interval();
     uint64_t icount = thread_icount(t);
     t->rr_next_checkpoint = (icount / interval + 1) * interval;
@@ -609,7 +609,7 @@ void rr_user_process_exit(LinuxThread *t, bool killed, int code)
                           ev->u.exit.killed ? "was killed by signal" : "exited with status",
                           ev->u.exit.code);
     replay_consume();
-    replay_note_exit(rr_process_icount(t->proc));
+    replay_note_exit(linux_process_icount(t->proc));
     if (replay_verify_only())
         _exit(0);
 }

@@ -26,18 +26,12 @@
 #include "targets/i386/cpuid.h"
 #include "util/error.h"
 
-/* -icount's clock counts the whole process: every thread's instructions,
- * those of the threads that ended included (exact for one thread; other
+/* -icount's clock counts the whole process (exact for one thread, and
+ * with threads under -rr, which runs one at a time; otherwise other
  * threads' counts are read while they run). */
 static uint64_t process_icount(CPUState *cpu)
 {
-    LinuxProcess *proc = linux_thread(cpu)->proc;
-    pthread_mutex_lock(&proc->thread_lock);
-    uint64_t n = proc->exited_icount;
-    for (LinuxThread *t = proc->threads; t; t = t->next)
-        n += cpu_icount(&t->cpu.parent);
-    pthread_mutex_unlock(&proc->thread_lock);
-    return n;
+    return linux_process_icount(linux_thread(cpu)->proc);
 }
 
 static bool linux_code_read(CPUState *cpu, uint64_t addr, void *buf, unsigned len)

@@ -29,6 +29,7 @@
 #include "linux-user/rr-user.h"
 #include "linux-user/syscall-impl.h"
 #include "linux-user/user-internal.h"
+#include "util/error.h"
 #include "util/log.h"
 
 __thread LinuxThread *linux_current;
@@ -85,6 +86,16 @@ LinuxThread *linux_thread_new(LinuxProcess *proc)
     proc->nb_threads++;
     pthread_mutex_unlock(&proc->thread_lock);
     return t;
+}
+
+uint64_t linux_process_icount(LinuxProcess *proc)
+{
+    pthread_mutex_lock(&proc->thread_lock);
+    uint64_t n = proc->exited_icount;
+    for (LinuxThread *t = proc->threads; t; t = t->next)
+        n += cpu_icount(&t->cpu.parent);
+    pthread_mutex_unlock(&proc->thread_lock);
+    return n;
 }
 
 void linux_thread_free(LinuxThread *t)
@@ -256,6 +267,56 @@ static void *thread_main(void *arg)
     linux_cpu_loop(t);
 }
 
+static void *revive_main(void *arg)
+{
+    LinuxThread *t = arg;
+    linux_current = t;
+    t->host = pthread_self();
+    if (linux_thread_host_init(t) < 0)
+        fatal_user_error("reverse execution: no signal stack for a thread");
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    linux_cpu_loop(t);
+}
+
+/* A detached host thread running fn(arg), started with every host
+ * signal blocked until it knows which guest thread it is: 0 or the
+ * pthread_create error. */
+static int start_host_thread(void *(*fn)(void *), void *arg)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    pthread_t host;
+    int err = pthread_create(&host, &attr, fn, arg);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    return err;
+}
+
+int linux_thread_revive(LinuxThread *t)
+{
+    return -start_host_thread(revive_main, t);
+}
+
+_Noreturn void linux_thread_discard(LinuxThread *t)
+{
+    if (linux_gdb)
+        gdbstub_thread_exit(linux_gdb, t->tid);
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    linux_current = NULL;
+    host_sigstack_free(t);
+    cpu_exec_destroy(&t->cpu.parent);
+    free(t);
+    pthread_exit(NULL);
+}
+
 /* clone(CLONE_VM | CLONE_THREAD ...): glibc's pthread_create. */
 int32_t linux_clone_thread(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_t ptid,
                            uint32_t tls, uint32_t ctid)
@@ -296,19 +357,7 @@ int32_t linux_clone_thread(LinuxThread *t, uint32_t flags, uint32_t newsp, uint3
     st->t = nt;
     sem_init(&st->ready, 0, 0);
     sem_init(&st->go, 0, 0);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    /* The child starts with every host signal blocked, until it knows
-     * which guest thread it is. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    pthread_t host;
-    int err = pthread_create(&host, &attr, thread_main, st);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    pthread_attr_destroy(&attr);
-    if (err) {
+    if (start_host_thread(thread_main, st)) {
         sem_destroy(&st->ready);
         sem_destroy(&st->go);
         free(st);

@@ -79,6 +79,9 @@ extern __thread LinuxThread *linux_current;
  * to the translation cache and registered in the thread list; NULL when
  * out of memory or vCPU slots. */
 LinuxThread *linux_thread_new(LinuxProcess *proc);
+/* Instructions the process completed: every thread's, those of the
+ * threads that ended included. */
+uint64_t linux_process_icount(LinuxProcess *proc);
 /* Unregisters and frees t (not the running thread's own stack). */
 void linux_thread_free(LinuxThread *t);
 /* Per host thread: the sigaltstack the fault handler runs on. */
@@ -88,6 +91,14 @@ int linux_thread_host_init(LinuxThread *t);
  * thread; its tid, or -errno. */
 int32_t linux_clone_thread(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_t ptid,
                            uint32_t tls, uint32_t ctid);
+
+/* Reverse execution (rr-snapshot.c): a thread that had ended comes back
+ * on a new host thread, with the state the caller put in t (registered
+ * by linux_thread_new, its tid kept); 0 or -errno.  And one made after
+ * the snapshot gone back to ends without a trace, on its own host
+ * thread (t is no longer in the thread list). */
+int linux_thread_revive(LinuxThread *t);
+_Noreturn void linux_thread_discard(LinuxThread *t);
 
 /* The thread exits (exit, or the last step of exit_group in a thread
  * that is not the last): clear_child_tid, unregister, host thread ends. */

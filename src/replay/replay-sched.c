@@ -78,8 +78,19 @@ void replay_sched_acquire(const int *tidp)
             replay_put(&ev);
         }
     } else if (replay_playing()) {
-        while (sc.runner != (uint32_t)*tidp)
+        while (sc.runner != (uint32_t)*tidp) {
+            /* Every wake-up may be a restored snapshot, after which the
+             * front end starts the thread over (or ends it): the hook
+             * may not return. */
+            if (sc.wake_hook) {
+                pthread_mutex_unlock(&sc.lock);
+                sc.wake_hook();
+                pthread_mutex_lock(&sc.lock);
+                if (sc.runner == (uint32_t)*tidp)
+                    break;
+            }
             pthread_cond_wait(&sc.cond, &sc.lock);
+        }
     }
     pthread_mutex_unlock(&sc.lock);
     if (sc.wake_hook && replay_playing())

@@ -9,8 +9,9 @@ reverse-next, reverse-finish, reverse-continue to breakpoints), and
 compares the values gdb prints with the same commands run natively,
 where gdb records the program from main on and executes backwards
 itself.  Neither side goes back past main (where the native history
-begins).  A reverse watchpoint is checked against the values the program
-must have (gdb's record full cannot serve there, see WATCH), and a last
+begins).  A reverse watchpoint and going back across threads that were made and
+ended are checked against the values the programs must have (gdb's
+record full cannot serve there, see WATCH), and a last
 scenario goes back past the start of the recording: gdb must say "No
 more reverse-execution history".
 
@@ -28,7 +29,8 @@ import tempfile
 
 BUILD = os.environ.get('BUILD', 'build')
 EMU = os.path.join(BUILD, 'mimic-i386')
-PROG = os.path.join(BUILD, 'tests', 'gdb', 'reverse')
+PROGS = os.path.join(BUILD, 'tests', 'gdb')
+PROG = os.path.join(PROGS, 'reverse')
 BACKENDS = [('x86-64', []), ('interp', ['-accel', 'tcg,jit=off'])]
 TIMEOUT = 120
 
@@ -74,6 +76,22 @@ WATCH = {
                r'tick \(i=3\)', r'\$5 = 0', r'\$6 = 3', r'Old value = 0', r'New value = 3',
                r'\$7 = 3', r'Old value = 3', r'New value = 6', r'\$8 = 6'],
 }
+# Across threads made and ended (progs/reverse-threads.c): going back
+# from thread 3 into thread 2, which has ended, and forwards again.
+THREADS = {
+    'name': 'reverse-threads',
+    'prog': 'reverse-threads',
+    'cmds': ['break work if id == 3 && k == 1', 'continue', 'print shared', 'delete',
+             'break work', 'reverse-continue', 'print shared', 'print id', 'print k',
+             'reverse-continue', 'print shared', 'print id', 'print k',
+             'reverse-continue', 'print shared', 'print id', 'print k',
+             'continue', 'print shared', 'continue', 'print shared', 'print id',
+             'continue', 'print shared', 'print id', 'print k'],
+    'expect': [r'\$1 = 1206', r'\$2 = 906', r'\$3 = 3', r'\$4 = 0',
+               r'\$5 = 704', r'\$6 = 2', r'\$7 = 2', r'\$8 = 503', r'\$9 = 2', r'\$10 = 1',
+               r'\$11 = 704', r'\$12 = 906', r'\$13 = 3', r'\$14 = 1206', r'\$15 = 3',
+               r'\$16 = 1'],
+}
 # Past the start: only mimic's recording starts at the first instruction.
 BEGIN = {
     'name': 'reverse-past-start',
@@ -94,7 +112,7 @@ def free_port():
     return port
 
 
-def gdb_argv(cmds, remote):
+def gdb_argv(cmds, remote, prog=PROG):
     argv = ['gdb', '-q', '-batch', '-nx', '-ex', 'set confirm off',
             '-ex', 'set pagination off', '-ex', 'set width 0']
     if remote:
@@ -104,10 +122,10 @@ def gdb_argv(cmds, remote):
                  '-ex', 'set record full insn-number-max unlimited', '-ex', 'record full']
     for c in cmds:
         argv += ['-ex', c]
-    return argv + ['-ex', 'kill', PROG]
+    return argv + ['-ex', 'kill', prog]
 
 
-def run_replay(log, cmds, opts):
+def run_replay(log, cmds, opts, prog=PROG):
     port = free_port()
     # A snapshot every 30000 instructions: going back uses several of
     # them, and the first one.
@@ -117,7 +135,7 @@ def run_replay(log, cmds, opts):
     if b'waiting for gdb' not in emu.stderr.readline():
         emu.kill()
         return None, 'mimic did not listen'
-    gdb = subprocess.Popen(gdb_argv(cmds, f'target remote :{port}'),
+    gdb = subprocess.Popen(gdb_argv(cmds, f'target remote :{port}', prog),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         out = gdb.communicate(timeout=TIMEOUT)[0].decode(errors='replace')
@@ -160,21 +178,29 @@ def main():
     only = set(sys.argv[1:])
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        log = os.path.join(tmp, 'reverse.rr')
-        rec = subprocess.run([EMU, '-rr', 'record,file=' + log + ',checkpoint=20000', PROG],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
-        if rec.returncode != 0:
-            print(f'FAIL record: status {rec.returncode}: {rec.stderr.decode(errors="replace")}')
-            print('0 passed, 1 failed')
-            return 1
-        for sc in SCENARIOS + [WATCH, BEGIN]:
+        logs = {}
+        for name in ('reverse', 'reverse-threads'):
+            log = os.path.join(tmp, name + '.rr')
+            rec = subprocess.run([EMU, '-rr', 'record,file=' + log + ',checkpoint=20000',
+                                  os.path.join(PROGS, name)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+            if rec.returncode != 0:
+                failed += 1
+                print(f'FAIL record {name}: status {rec.returncode}: '
+                      f'{rec.stderr.decode(errors="replace")}')
+            logs[name] = log
+        for sc in SCENARIOS + [WATCH, THREADS, BEGIN]:
             if only and sc['name'] not in only:
                 continue
+            prog = os.path.join(PROGS, sc.get('prog', 'reverse'))
+            log = logs[sc.get('prog', 'reverse')]
             own = 'expect' in sc
             native = None if own else selected(run_native(sc['cmds']))
             cmds = sc['cmds'] if own else START + ['delete'] + sc['cmds']
+            if sc is THREADS:
+                cmds = START + ['delete'] + sc['cmds']
             for backend, opts in BACKENDS:
-                out, err = run_replay(log, cmds, opts)
+                out, err = run_replay(log, cmds, opts, prog)
                 name = f'{sc["name"]} {backend}'
                 if err:
                     failed += 1
