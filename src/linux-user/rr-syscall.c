@@ -261,36 +261,55 @@ static void pieces_free(Pieces *p)
     memset(p, 0, sizeof(*p));
 }
 
+/* An mmap call's arguments (old mmap passes them in memory), with the
+ * file offset in bytes. */
+typedef struct MmapArgs {
+    uint32_t len, prot, flags;
+    int fd;
+    uint64_t offset;
+} MmapArgs;
+
+static bool mmap_args(LinuxThread *t, uint32_t nr, const abi_ulong a[6], MmapArgs *m)
+{
+    uint32_t v[6];
+    for (int i = 0; i < 6; i++)
+        v[i] = a[i];
+    if (nr == nr_mmap && copy_from_guest(&t->proc->space, v, a[0], sizeof(v)) < 0)
+        return false;
+    m->len = v[1];
+    m->prot = v[2];
+    m->flags = v[3];
+    m->fd = (int)v[4];
+    m->offset = nr == nr_mmap ? v[5] : (uint64_t)v[5] << 12;   /* mmap2: in pages */
+    return true;
+}
+
+static bool mmap_of_file(const MmapArgs *m)
+{
+    return !(m->flags & 0x20 /* MAP_ANONYMOUS */) && m->fd >= 0;
+}
+
 /* The file contents an mmap mapped, read from the file (whatever the
  * protection): up to the file's end rounded up to a page, as far as the
  * mapping goes; NULL with *len 0 for an anonymous mapping or one of
  * something else than a regular file. */
 static uint8_t *mmap_file_bytes(LinuxThread *t, uint32_t nr, const abi_ulong a[6], uint32_t *len)
 {
-    uint32_t v[6];
-    *len = 0;
-    if (nr == nr_mmap) {
-        if (copy_from_guest(&t->proc->space, v, a[0], sizeof(v)) < 0)
-            return NULL;
-    } else {
-        for (int i = 0; i < 6; i++)
-            v[i] = a[i];
-    }
-    uint64_t off = nr == nr_mmap ? v[5] : (uint64_t)v[5] << 12;
-    int fd = (int)v[4];
+    MmapArgs m;
     struct stat st;
-    if ((v[3] & 0x20 /* MAP_ANONYMOUS */) || fd < 0 || fstat(fd, &st) < 0 ||
+    *len = 0;
+    if (!mmap_args(t, nr, a, &m) || !mmap_of_file(&m) || fstat(m.fd, &st) < 0 ||
         !S_ISREG(st.st_mode))
         return NULL;
-    uint64_t avail = (uint64_t)st.st_size > off ? (uint64_t)st.st_size - off : 0;
+    uint64_t avail = (uint64_t)st.st_size > m.offset ? (uint64_t)st.st_size - m.offset : 0;
     avail = (avail + GUEST_PAGE_SIZE - 1) & ~(uint64_t)(GUEST_PAGE_SIZE - 1);
-    uint32_t n = avail < v[1] ? (uint32_t)avail : v[1];
+    uint32_t n = avail < m.len ? (uint32_t)avail : m.len;
     uint8_t *buf = calloc(1, n ? n : 1);
     if (!buf)
         fatal_user_error("out of memory");
     uint32_t done = 0;
     while (done < n) {
-        ssize_t r = pread(fd, buf + done, n - done, (off_t)(off + done));
+        ssize_t r = pread(m.fd, buf + done, n - done, (off_t)(m.offset + done));
         if (r <= 0)
             break;   /* past a shrunk end: zeros, as the mapping reads */
         done += (uint32_t)r;
@@ -439,24 +458,6 @@ static void replay_file_mmap(LinuxThread *t, const ReplayEvent *ev, uint32_t len
                           "cannot map the recorded file contents at %#x", addr);
 }
 
-/* True when the mmap call in ev mapped a file: its length, protection
- * and flags. */
-static bool mmap_of_file(LinuxThread *t, uint32_t nr, const abi_ulong a[6], uint32_t *len,
-                         uint32_t *prot, uint32_t *flags)
-{
-    uint32_t v[6];
-    if (nr == nr_mmap) {
-        if (copy_from_guest(&t->proc->space, v, a[0], sizeof(v)) < 0)
-            return false;
-    } else {
-        memcpy(v, a, sizeof(v));
-    }
-    *len = v[1];
-    *prot = v[2];
-    *flags = v[3];
-    return !(v[3] & 0x20) && (int32_t)v[4] >= 0;
-}
-
 /* A thread made on replay takes the tid it had when recorded. */
 static void rename_thread(LinuxThread *t, int host_tid, int recorded_tid)
 {
@@ -513,13 +514,12 @@ static void replay_syscall(LinuxThread *t, uint32_t nr, const abi_ulong a[6], un
             (a[0] == 1 || a[0] == 2) && recorded > 0 && replay_first_time())
             output_hash(t, nr, a, (int)a[0], (uint64_t)recorded);
     }
-    bool file_map = false;
-    uint32_t mlen = 0, mprot = 0, mflags = 0;
-    if ((f & RR_MMAP) && (uint32_t)recorded < (uint32_t)-4095)
-        file_map = mmap_of_file(t, nr, a, &mlen, &mprot, &mflags);
+    MmapArgs mm;
+    bool file_map = (f & RR_MMAP) && (uint32_t)recorded < (uint32_t)-4095 &&
+                    mmap_args(t, nr, a, &mm) && mmap_of_file(&mm);
     bool thread = (f & RR_CLONE) && (a[0] & 0x00010000 /* CLONE_THREAD */);
     if (file_map) {
-        replay_file_mmap(t, ev, mlen, mprot, mflags);
+        replay_file_mmap(t, ev, mm.len, mm.prot, mm.flags);
         t->cpu.regs[R_EAX] = (uint32_t)recorded;
     } else if (thread) {
         linux_syscall(t);
