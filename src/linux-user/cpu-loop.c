@@ -147,8 +147,9 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
         if (following)
             trace_follow_step(t);
         /* -rr: checkpoints, thread switches, where to stop (a forked
-         * child stops recording: read each time) */
-        bool rr = replay_mode != REPLAY_MODE_OFF;
+         * child stops recording: read each time; a vfork child, which is
+         * another process, is not recorded) */
+        bool rr = replay_mode != REPLAY_MODE_OFF && !t->vfork_child;
         int excp;
         if (rr && t->rr_in_syscall) {
             excp = I386_EXCP_SYSCALL;   /* a restored snapshot had it inside its call */
@@ -196,7 +197,7 @@ _Noreturn void linux_cpu_loop(LinuxThread *t)
         }
         /* Recording: between two chunks of a REP string instruction is no
          * instruction boundary, where replay could stop: no signal now. */
-        if (excp == EXCP_INTERRUPT && t->cpu.rep_pending && replay_recording())
+        if (excp == EXCP_INTERRUPT && t->cpu.rep_pending && rr && replay_recording())
             continue;
         linux_deliver_signals(t);
     }

@@ -205,15 +205,6 @@ static abi_long do_vfork(LinuxThread *t, uint32_t flags, uint32_t newsp, uint32_
                          uint32_t tls, uint32_t ctid)
 {
     LinuxProcess *proc = t->proc;
-    if (replay_recording()) {
-        /* A child sharing our memory would write into it unrecorded: a
-         * fork that the parent waits for instead (what the child writes
-         * before its exec, posix_spawn's error, is lost). */
-        abi_long r = do_fork(t, flags & ~(uint32_t)CLONE_VM, ptid, tls, ctid);
-        if (r == 0 && newsp)
-            t->cpu.regs[R_ESP] = newsp;
-        return r;
-    }
     LinuxThread *c = linux_thread_new(proc);
     if (!c)
         return -EAGAIN;

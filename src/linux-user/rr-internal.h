@@ -22,6 +22,11 @@ void rr_thread_restore(LinuxThread *t, const LinuxThread *saved, uint64_t icount
 void rr_restart_all(uint32_t runner);
 /* A thread brought back by a restore starts fresh: no restart due. */
 void rr_thread_caught_up(LinuxThread *t);
+/* Calls fn for every guest page mapped readable and writable that the
+ * host backs (an untouched page is zero and skipped), in address order. */
+void rr_each_writable_page(const GuestSpace *gs,
+                           void (*fn)(void *opaque, uint32_t page, const uint8_t *data),
+                           void *opaque);
 /* The thread with that tid, or NULL. */
 LinuxThread *rr_find_thread(LinuxProcess *proc, int tid);
 

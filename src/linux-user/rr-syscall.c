@@ -14,6 +14,8 @@
  *            and exit): run again, and their result must match.
  *   exec     execve: a success ends the recording (the new program is
  *            another process); a failure is an input.
+ * vfork is an input whose memory pieces are the pages its child changed
+ * in the memory it shared with us (below).
  * A file mapping is replayed as an anonymous one at the recorded address
  * holding the recorded bytes of the file.
  *
@@ -24,6 +26,7 @@
  * or the same call with other arguments, stops right there.
  */
 #include <errno.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "linux-user/rr-user.h"
+#include "linux-user/rr-internal.h"
 #include "linux-user/syscall-internal.h"
 #include "linux-user/syscall.h"
 #include "linux-user/user-internal.h"
@@ -125,7 +128,7 @@ static const RRCall rr_calls[] = {
 static uint8_t rr_flags[RR_NR_MAX];
 static bool rr_flags_ready;
 static uint32_t nr_write, nr_writev, nr_pwrite64, nr_pwritev, nr_pwritev2, nr_sendto,
-    nr_sendmsg, nr_socketcall, nr_mmap;
+    nr_sendmsg, nr_socketcall, nr_mmap, nr_vfork, nr_clone;
 
 static uint32_t nr_of(const char *name)
 {
@@ -153,6 +156,8 @@ static void init_flags(void)
     nr_sendmsg = nr_of("sendmsg");
     nr_socketcall = nr_of("socketcall");
     nr_mmap = nr_of("mmap");
+    nr_vfork = nr_of("vfork");
+    nr_clone = nr_of("clone");
     rr_flags_ready = true;
 }
 
@@ -318,15 +323,84 @@ static uint8_t *mmap_file_bytes(LinuxThread *t, uint32_t nr, const abi_ulong a[6
     return buf;
 }
 
+/* ---- vfork: what the child wrote into our memory ------------------------ */
+
+/* A vfork child shares the parent's memory until it execs or exits, and
+ * is not recorded (it is another process): what it wrote there (the
+ * error code of a posix_spawn that failed, its stack) reaches the log as
+ * the pages whose contents changed across the call, found by hashing
+ * every page before and after. */
+typedef struct PageSums {
+    uint32_t n, cap;
+    uint32_t *page;
+    uint64_t *hash;
+    /* after the call: the changed pages, and where the walk is in `page` */
+    uint32_t at;
+    ReplayMem *changed;
+    uint8_t *data;
+    uint32_t nchanged, capchanged;
+} PageSums;
+
+static void sum_page(void *opaque, uint32_t page, const uint8_t *data)
+{
+    PageSums *ps = opaque;
+    if (ps->n == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 256;
+        ps->page = realloc(ps->page, ps->cap * sizeof(*ps->page));
+        ps->hash = realloc(ps->hash, ps->cap * sizeof(*ps->hash));
+        if (!ps->page || !ps->hash)
+            fatal_user_error("out of memory");
+    }
+    ps->page[ps->n] = page;
+    ps->hash[ps->n++] = hash_xxh64(data, GUEST_PAGE_SIZE, 0);
+}
+
+static void changed_page(void *opaque, uint32_t page, const uint8_t *data)
+{
+    PageSums *ps = opaque;
+    while (ps->at < ps->n && ps->page[ps->at] < page)
+        ps->at++;
+    if (ps->at < ps->n && ps->page[ps->at] == page &&
+        ps->hash[ps->at] == hash_xxh64(data, GUEST_PAGE_SIZE, 0))
+        return;
+    if (ps->nchanged == ps->capchanged) {
+        ps->capchanged = ps->capchanged ? ps->capchanged * 2 : 16;
+        ps->changed = realloc(ps->changed, ps->capchanged * sizeof(*ps->changed));
+        ps->data = realloc(ps->data, (size_t)ps->capchanged * GUEST_PAGE_SIZE);
+        if (!ps->changed || !ps->data)
+            fatal_user_error("out of memory");
+    }
+    memcpy(ps->data + (size_t)ps->nchanged * GUEST_PAGE_SIZE, data, GUEST_PAGE_SIZE);
+    ps->changed[ps->nchanged++] = (ReplayMem){ (uint64_t)page << GUEST_PAGE_BITS,
+                                               GUEST_PAGE_SIZE, NULL };
+}
+
+static void page_sums_free(PageSums *ps)
+{
+    free(ps->page);
+    free(ps->hash);
+    free(ps->changed);
+    free(ps->data);
+    memset(ps, 0, sizeof(*ps));
+}
+
+static bool is_vfork(uint32_t nr, const abi_ulong a[6])
+{
+    return nr == nr_vfork ||
+           (nr == nr_clone && (a[0] & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK));
+}
+
 /* Reads the noted ranges into pieces (bulk ranges of a byte-counting
- * call cut to its count), then the extra piece if any. */
+ * call cut to its count), then the extra pieces. */
 static void collect(LinuxThread *t, const ReplayRange *r, uint32_t n, int64_t count,
-                    const ReplayMem *extra, Pieces *out)
+                    const ReplayMem *extra, uint32_t nextra, Pieces *out)
 {
     GuestSpace *gs = &t->proc->space;
     memset(out, 0, sizeof(*out));
-    uint64_t total = extra ? extra->len : 0;
-    out->mem = calloc((size_t)n + 1, sizeof(*out->mem));
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < nextra; i++)
+        total += extra[i].len;
+    out->mem = calloc((size_t)n + nextra + 1, sizeof(*out->mem));
     uint64_t *len = calloc((size_t)n + 1, sizeof(*len));
     if (!out->mem || !len)
         fatal_user_error("out of memory");
@@ -342,7 +416,7 @@ static void collect(LinuxThread *t, const ReplayRange *r, uint32_t n, int64_t co
         len[i] = l;
         total += l;
     }
-    if (total > REPLAY_PAYLOAD_MAX - 16u * (n + 2))
+    if (total > REPLAY_PAYLOAD_MAX - 16u * (n + nextra + 2))
         fatal_user_error("a system call wrote %" PRIu64 " bytes of guest memory: more than a "
                          "recording holds in one event", total);
     out->data = malloc(total ? total : 1);
@@ -356,8 +430,8 @@ static void collect(LinuxThread *t, const ReplayRange *r, uint32_t n, int64_t co
         out->mem[out->count++] = (ReplayMem){ r[i].addr, (uint32_t)len[i], out->data + off };
         off += len[i];
     }
-    if (extra)
-        out->mem[out->count++] = *extra;
+    for (uint32_t i = 0; i < nextra; i++)
+        out->mem[out->count++] = extra[i];
     free(len);
 }
 
@@ -376,6 +450,10 @@ static void record_syscall(LinuxThread *t, uint32_t nr, const abi_ulong a[6], un
     if (f & RR_EXECVE)
         replay_flush();   /* a success does not come back */
     bool keep = (f & RR_KEEP) != 0;
+    PageSums sums = { 0 };
+    bool vfork = is_vfork(nr, a);
+    if (vfork)
+        rr_each_writable_page(&t->proc->space, sum_page, &sums);
     replay_capture_begin();
     if (!keep)
         replay_sched_release(tid, icount);
@@ -397,15 +475,24 @@ static void record_syscall(LinuxThread *t, uint32_t nr, const abi_ulong a[6], un
         file_piece.addr = (uint32_t)result;
         file_piece.bytes = file;
     }
+    if (vfork && result > 0) {
+        rr_each_writable_page(&t->proc->space, changed_page, &sums);
+        for (uint32_t i = 0; i < sums.nchanged; i++)
+            sums.changed[i].bytes = sums.data + (size_t)i * GUEST_PAGE_SIZE;
+    }
     Pieces p;
     int64_t count = (f & RR_COUNT) ? (result < 0 ? 0 : result) : -1;
-    collect(t, r, n, count, file ? &file_piece : NULL, &p);
+    if (file)
+        collect(t, r, n, count, &file_piece, 1, &p);
+    else
+        collect(t, r, n, count, sums.changed, sums.nchanged, &p);
     ev.u.syscall.result = (uint32_t)result;
     ev.u.syscall.count = p.count;
     ev.u.syscall.mem = p.mem;
     replay_put(&ev);
     pieces_free(&p);
     free(file);
+    page_sums_free(&sums);
 }
 
 /* ---- replaying -------------------------------------------------------------- */

@@ -84,7 +84,7 @@ static bool insn_source(void *opaque, uint32_t opcode, uint32_t regs[4])
 {
     (void)opaque;
     LinuxThread *t = linux_current;
-    if (!t)
+    if (!t || t->vfork_child)   /* another process, not recorded */
         return false;
     ReplayEvent ev = { .kind = REPLAY_EV_NONDET, .tid = (uint32_t)t->tid,
                        .icount = thread_icount(t) };
@@ -334,11 +334,12 @@ static bool page_is_zero(const uint8_t *p)
     return true;
 }
 
-static uint64_t guest_memory_hash(const GuestSpace *gs)
+void rr_each_writable_page(const GuestSpace *gs,
+                           void (*fn)(void *opaque, uint32_t page, const uint8_t *data),
+                           void *opaque)
 {
     enum { WANT = GPAGE_VALID | GPAGE_READ | GPAGE_WRITE, CHUNK = 512 };
     unsigned char vec[CHUNK];
-    uint64_t h = 0;
     uint32_t p = 0;
     while (p < GUEST_NB_PAGES) {
         /* Most of the 4 GiB is unmapped: eight flag bytes at a time. */
@@ -359,15 +360,24 @@ static uint64_t guest_memory_hash(const GuestSpace *gs)
             n++;
         const uint8_t *base = g2h(gs, p << GUEST_PAGE_BITS);
         bool resident_known = mincore((void *)base, (size_t)n << GUEST_PAGE_BITS, vec) == 0;
-        for (uint32_t i = 0; i < n; i++) {
-            if (resident_known && !(vec[i] & 1))
-                continue;
-            const uint8_t *page = base + ((size_t)i << GUEST_PAGE_BITS);
-            if (!page_is_zero(page))
-                h ^= hash_xxh64(page, GUEST_PAGE_SIZE, p + i);
-        }
+        for (uint32_t i = 0; i < n; i++)
+            if (!resident_known || (vec[i] & 1))
+                fn(opaque, p + i, base + ((size_t)i << GUEST_PAGE_BITS));
         p += n;
     }
+}
+
+static void hash_page(void *opaque, uint32_t page, const uint8_t *data)
+{
+    uint64_t *h = opaque;
+    if (!page_is_zero(data))
+        *h ^= hash_xxh64(data, GUEST_PAGE_SIZE, page);
+}
+
+static uint64_t guest_memory_hash(const GuestSpace *gs)
+{
+    uint64_t h = 0;
+    rr_each_writable_page(gs, hash_page, &h);
     return h;
 }
 
@@ -464,7 +474,7 @@ static void checkpoint(LinuxThread *t, uint64_t icount)
 
 void rr_user_thread_begin(LinuxThread *t)
 {
-    if (replay_mode == REPLAY_MODE_OFF)
+    if (replay_mode == REPLAY_MODE_OFF || t->vfork_child)
         return;
     if (rr_snapshots && !t->rr_gen)
         t->rr_gen = __atomic_load_n(&rr_gen, __ATOMIC_ACQUIRE);
@@ -579,7 +589,7 @@ void rr_user_thread_exit(LinuxThread *t)
 
 void rr_user_process_exit(LinuxThread *t, bool killed, int code)
 {
-    if (replay_mode == REPLAY_MODE_OFF)
+    if (replay_mode == REPLAY_MODE_OFF || (t && t->vfork_child))
         return;
     /* Without a guest thread (a fatal signal outside guest code) the
      * recording still ends with its exit, at "thread 0". */

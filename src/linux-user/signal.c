@@ -442,8 +442,9 @@ void linux_deliver_signals(LinuxThread *t)
         discard_ignored(t->sigact, &t->pending, &t->sigqueue);
         discard_ignored(t->sigact, &proc->pending, &proc->sigqueue);
         /* -rr: which signal comes here is the recording's */
-        int sig = replay_mode != REPLAY_MODE_OFF ? rr_user_next_signal(t, ~t->blocked, &info)
-                                                 : sig_dequeue(t, ~t->blocked, &info);
+        int sig = replay_mode != REPLAY_MODE_OFF && !t->vfork_child
+                      ? rr_user_next_signal(t, ~t->blocked, &info)
+                      : sig_dequeue(t, ~t->blocked, &info);
         if (!sig)
             break;
         if (linux_gdb) {
