@@ -52,6 +52,7 @@ static const ZFrameFormat replay_frames = {
     .crc_of_raw = true,
     .aux_max = FRAME_RAW_MAX,
     .raw_max = FRAME_RAW_MAX,
+    .huffman_only = true,    /* written while the guest waits */
 };
 
 struct ReplayLogWriter {

@@ -27,6 +27,25 @@ void zframe_writer_init(ZFrameWriter *w, int fd, const ZFrameFormat *fmt)
     w->fmt = fmt;
 }
 
+/* compress2 with a strategy: one zlib stream of src into dst (*dlen in:
+ * room, out: length).  0 or -1. */
+static int deflate_frame(uint8_t *dst, uLongf *dlen, const void *src, size_t len, int level,
+                         int strategy)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof(zs));
+    if (deflateInit2(&zs, level, Z_DEFLATED, 15, 8, strategy) != Z_OK)
+        return -1;
+    zs.next_in = (Bytef *)src;
+    zs.avail_in = (uInt)len;
+    zs.next_out = dst;
+    zs.avail_out = (uInt)*dlen;
+    int r = deflate(&zs, Z_FINISH);
+    *dlen = zs.total_out;
+    deflateEnd(&zs);
+    return r == Z_STREAM_END ? 0 : -1;
+}
+
 int zframe_write(ZFrameWriter *w, uint32_t aux, const void *data, size_t len)
 {
     const ZFrameFormat *fmt = w->fmt;
@@ -54,7 +73,8 @@ int zframe_write(ZFrameWriter *w, uint32_t aux, const void *data, size_t len)
         level = Z_NO_COMPRESSION;
         w->stored_run--;
     }
-    if (compress2(z, &clen, data, (uLong)len, level) != Z_OK)
+    if (deflate_frame(z, &clen, data, len, level,
+                      w->fmt->huffman_only ? Z_HUFFMAN_ONLY : Z_DEFAULT_STRATEGY) != 0)
         return -ENOMEM;
     if (level == Z_BEST_SPEED && clen > len - len / 16)
         w->stored_run = ZFRAME_RETRY;

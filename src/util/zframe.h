@@ -41,6 +41,11 @@ typedef struct ZFrameFormat {
     /* The largest payload a frame may inflate to: bounds the reader's
      * memory whatever the file says. */
     size_t raw_max;
+    /* Entropy coding only (zlib's Z_HUFFMAN_ONLY): twice as fast as the
+     * fastest matching, for data written while the guest waits (a
+     * recording of what a program reads), at some size.  The stream is
+     * an ordinary zlib stream either way. */
+    bool huffman_only;
 } ZFrameFormat;
 
 typedef struct ZFrameWriter {
