@@ -41,7 +41,6 @@ uint32_t rr_snapshot_runner(unsigned k);
 /* Goes back to snapshot k (every thread stopped or waiting for its
  * turn); false with a reason when it cannot. */
 bool rr_snapshot_restore(unsigned k, char *err, size_t errlen);
-size_t rr_snapshot_bytes(void);
 
 /* rr-reverse.c */
 bool rr_reverse_active(void);

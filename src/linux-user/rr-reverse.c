@@ -54,7 +54,7 @@ bool rr_reverse_active(void)
 
 bool rr_user_can_reverse(void)
 {
-    return replay_playing() && rr_user_snapshots_on();
+    return rr_user_snapshots_on();   /* only ever on while replaying */
 }
 
 /* Whether snapshot k lies before the point (tid at icount, after

@@ -374,7 +374,3 @@ bool rr_snapshot_restore(unsigned k, char *err, size_t errlen)
     return true;
 }
 
-size_t rr_snapshot_bytes(void)
-{
-    return replay_undo_bytes();
-}

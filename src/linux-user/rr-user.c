@@ -62,7 +62,9 @@ static const char *rr_program;      /* replay: from the STACK event */
 static bool rr_snapshots;           /* replay under gdb: snapshots for reverse execution */
 static uint64_t rr_gen;             /* counts snapshot restores */
 
-uint64_t rr_user_config(const LinuxUserOptions *o, char *text, size_t len)
+/* The configuration hash and its text: the options that change what the
+ * guest sees, which the header records and replay compares. */
+static uint64_t rr_user_config(const LinuxUserOptions *o, char *text, size_t len)
 {
     const I386Model *m = o->model ? o->model : i386_model_default();
     if (o->icount_shift >= 0)

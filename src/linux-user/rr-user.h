@@ -24,10 +24,6 @@ struct LinuxThread;
 struct LinuxUserOptions;
 struct GuestSiginfo;
 
-/* The configuration hash and its text (what the header and replay
- * compare: the options that change what the guest sees). */
-uint64_t rr_user_config(const struct LinuxUserOptions *o, char *text, size_t len);
-
 /* Opens the log (after the options, before the program loads). */
 void rr_user_open(const struct LinuxUserOptions *o, int argc, char **argv);
 

@@ -24,13 +24,6 @@ static struct {
     void (*wake_hook)(void);
 } sc = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
-uint32_t replay_sched_runner(void)
-{
-    pthread_mutex_lock(&sc.lock);
-    uint32_t r = sc.runner;
-    pthread_mutex_unlock(&sc.lock);
-    return r;
-}
 
 void replay_sched_set_runner(uint32_t tid)
 {

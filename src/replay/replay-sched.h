@@ -43,9 +43,8 @@ bool replay_sched_follow(uint32_t tid, uint64_t icount, uint64_t pc);
  * takes (the end of the log ends the replay). */
 void replay_sched_leave(uint32_t tid, uint64_t icount, uint64_t pc);
 
-/* Replay: whose turn it is; setting it wakes the waiters (a snapshot
+/* Replay: whose turn it is now; setting it wakes the waiters (a snapshot
  * being restored). */
-uint32_t replay_sched_runner(void);
 void replay_sched_set_runner(uint32_t tid);
 /* Replay: called whenever a waiting thread wakes, outside the lock: the
  * front end leaves from there when a snapshot was restored meanwhile. */
